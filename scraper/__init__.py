@@ -1,0 +1,17 @@
+"""scraper: news pages and text dumps in, clean deduplicated article records out."""
+
+__version__ = "0.1.0"
+
+from scraper.errors import ExtractError, InputError, ScraperError
+from scraper.extract import clean_text
+from scraper.record import SCHEMA_VERSION, Article
+
+__all__ = [
+    "Article",
+    "ExtractError",
+    "InputError",
+    "SCHEMA_VERSION",
+    "ScraperError",
+    "__version__",
+    "clean_text",
+]

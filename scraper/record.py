@@ -1,0 +1,90 @@
+"""The article record: one schema for every command, documented in docs/records.md."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from scraper.textnorm import match_key, words
+
+#: Bump when a field is added, removed or changes meaning; readers check it.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article. Unknown values are None (or an empty list), never ""."""
+
+    id: str
+    source: str
+    text: str
+    word_count: int
+    content_hash: str
+    extracted_at: str
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as a JSON-ready dict, in the documented field order."""
+        return {name: getattr(self, name) for name in FIELD_ORDER}
+
+    def to_json(self) -> str:
+        """One JSON Lines line (no trailing newline), UTF-8 characters kept as they are."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def replace(self, **changes: Any) -> Article:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+FIELD_ORDER = (
+    "schema_version", "id", "url", "canonical_url", "source", "site", "title", "authors",
+    "published", "modified", "language", "text", "word_count", "content_hash",
+    "duplicate_of", "similarity", "image", "tags", "warnings", "extracted_at",
+)
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the text under `match_key`: equal for texts that differ only in
+    case, white space, quotes or punctuation."""
+    return hashlib.sha256(match_key(text).encode("utf-8")).hexdigest()
+
+
+def record_id(text_hash: str, canonical_url: str | None) -> str:
+    """A stable 16-hex-digit id: from the canonical URL when there is one, else the content."""
+    if canonical_url:
+        return hashlib.sha256(f"url:{canonical_url}".encode()).hexdigest()[:16]
+    return text_hash[:16]
+
+
+def build_article(*, source: str, text: str, canonical_url: str | None = None,
+                  **fields: Any) -> Article:
+    """Make an Article, deriving id, word_count, content_hash and extracted_at."""
+    text_hash = content_hash(text)
+    clean = {k: (None if v == "" else v) for k, v in fields.items()}
+    return Article(
+        id=record_id(text_hash, canonical_url),
+        source=source,
+        text=text,
+        word_count=len(words(text)),
+        content_hash=text_hash,
+        extracted_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        canonical_url=canonical_url,
+        **clean,
+    )
