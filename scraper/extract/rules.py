@@ -1,0 +1,97 @@
+"""Phrase tables (rules/*.toml) loaded into one compiled rule set.
+
+Every table applies to every document: the split into languages keeps the tables readable
+for the people who maintain them, and applying all of them keeps cleaning independent of a
+language guess (so cleaning twice gives the same result).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from scraper.errors import ConfigError
+
+_KINDS = ("drop", "caption", "list_header", "meta", "trailer", "date_label", "modified_label")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Compiled rules. Patterns are case-insensitive; `drop`, `list_header` and `meta`
+    match whole lines, `caption` anywhere in a line, `trailer` at the end of the text."""
+
+    drop: re.Pattern[str]
+    caption: re.Pattern[str]
+    list_header: re.Pattern[str]
+    meta: tuple[re.Pattern[str], ...]
+    trailer: re.Pattern[str]
+    date_label: re.Pattern[str]
+    modified_label: re.Pattern[str]
+    zones: dict[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+
+def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!x)x")  # matches nothing
+    body = "|".join(f"(?:{p})" for p in patterns)
+    if anchor == "line":
+        body = rf"(?:{body})"
+    elif anchor == "end":
+        body = rf"(?:{body})\Z"
+    elif anchor == "label":
+        body = rf"^(?:{body})\s*[:\-–—]?\s*"
+    return re.compile(body, re.IGNORECASE)
+
+
+def load_rules(paths: list[Path] | None = None) -> RuleSet:
+    """Load and compile rule tables: the bundled ones, or the TOML files at `paths`."""
+    tables: dict[str, dict] = {}
+    if paths is None:
+        folder = resources.files("scraper.extract") / "rules"
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                tables[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
+    else:
+        for path in paths:
+            try:
+                tables[str(path)] = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"{path}: cannot read rule table: {exc}") from exc
+
+    lists: dict[str, list[str]] = {kind: [] for kind in _KINDS}
+    zones: dict[str, str] = {}
+    for name, table in tables.items():
+        unknown = set(table) - set(_KINDS) - {"zones"}
+        if unknown:
+            raise ConfigError(f"{name}: unknown rule kind(s): {', '.join(sorted(unknown))}")
+        for kind in _KINDS:
+            for pattern in table.get(kind, []):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ConfigError(f"{name}: bad {kind} pattern {pattern!r}: {exc}") from exc
+                lists[kind].append(pattern)
+        zones.update({k.upper(): v for k, v in table.get("zones", {}).items()})
+
+    return RuleSet(
+        drop=_union(lists["drop"], anchor="line"),
+        caption=_union(lists["caption"], anchor="search"),
+        list_header=_union(lists["list_header"], anchor="line"),
+        meta=tuple(re.compile(p, re.IGNORECASE) for p in lists["meta"]),
+        trailer=_union(lists["trailer"], anchor="end"),
+        date_label=_union(lists["date_label"], anchor="label"),
+        modified_label=_union(lists["modified_label"], anchor="label"),
+        zones=zones,
+        sources=tuple(tables),
+    )
+
+
+@cache
+def default_rules() -> RuleSet:
+    """The bundled rule tables, compiled once per process."""
+    return load_rules()

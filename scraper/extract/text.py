@@ -1,0 +1,230 @@
+"""Text mode: turn an already-scraped text dump into a clean article record.
+
+The passes run in a fixed order, each over the lines the previous ones kept:
+rules from the phrase tables (chrome, captions, metadata, dates) -> truncated echoes ->
+the title -> lists (menus, related stories) -> datelines joined -> repeats removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scraper.extract.dates import parse_date_line
+from scraper.extract.language import detect_language
+from scraper.extract.lines import (Line, is_dateline, is_heading, is_headline_like, is_prose,
+                                   split_lines)
+from scraper.extract.rules import RuleSet, default_rules
+from scraper.record import Article, build_article
+from scraper.settings import CleanSettings
+from scraper.textnorm import match_key
+
+_ELLIPSIS = ("...", "…")
+#: An echo must keep at least this many characters before its ellipsis.
+_MIN_ECHO_CHARS = 8
+#: The title is looked for among this many lines at the top.
+_TITLE_WINDOW = 12
+
+
+@dataclass
+class _Meta:
+    """Metadata found while cleaning; first value found wins."""
+
+    title: str | None = None
+    site: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+
+
+def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
+               rules: RuleSet | None = None, template: frozenset[str] = frozenset()) -> Article:
+    """Clean one text dump into an Article.
+
+    `source` is recorded as given. `template` holds `match_key`s of lines known to be
+    template from other documents of the run (see `TemplateLines`).
+    """
+    settings = settings or CleanSettings()
+    rules = rules or default_rules()
+    lines = split_lines(text)
+    language_hint = detect_language(" ".join(l.text for l in lines))
+    meta = _Meta()
+
+    _apply_rules(lines, rules, template, meta, language_hint)
+    _drop_echoes(lines)
+    meta.title = _take_title(lines, settings)
+    _drop_lists(lines, settings)
+    paragraphs = _dedupe(_join_datelines([l.text for l in lines if l.keep]))
+    if paragraphs:
+        paragraphs[-1] = rules.trailer.sub("", paragraphs[-1]).rstrip()
+    body = "\n\n".join(p for p in paragraphs if p)
+
+    warnings = [] if body else ["no article text found"]
+    return build_article(
+        source=source,
+        text=body,
+        title=meta.title,
+        site=meta.site,
+        authors=meta.authors or meta.editors,
+        published=meta.published,
+        modified=meta.modified,
+        language=detect_language(body) or language_hint,
+        warnings=warnings,
+    )
+
+
+def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], meta: _Meta,
+                 language: str | None) -> None:
+    """Drop lines the phrase tables and the run's template name; collect metadata."""
+    for line in lines:
+        text = line.text
+        if template and match_key(text) in template:
+            line.drop("template")
+        elif _take_meta(text, rules, meta):
+            line.drop("meta")
+        elif rules.list_header.fullmatch(text):
+            line.drop("list header")
+            line.role = "list_header"
+        elif rules.drop.fullmatch(text):
+            line.drop("phrase")
+        elif rules.caption.search(text):
+            line.drop("caption")
+        elif date := parse_date_line(text, rules, language):
+            line.drop("date")
+            if getattr(meta, date.kind) is None:
+                setattr(meta, date.kind, date.value)
+
+
+def _take_meta(text: str, rules: RuleSet, meta: _Meta) -> bool:
+    for pattern in rules.meta:
+        if m := pattern.fullmatch(text):
+            found = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
+            if "site" in found and meta.site is None:
+                meta.site = found["site"]
+            for key, target in (("author", meta.authors), ("editor", meta.editors)):
+                if key in found and found[key] not in target:
+                    target.append(found[key])
+            return True
+    return False
+
+
+def _drop_echoes(lines: list[Line]) -> None:
+    """Drop truncated copies: "Putin Keukeuh Tuntut..." beside "Putin Keukeuh Tuntut Jaminan"."""
+    keys = [match_key(l.text) for l in lines]
+    for line, key in zip(lines, keys):
+        if not line.keep or not line.text.endswith(_ELLIPSIS):
+            continue
+        stem = line.text.rstrip(".… ")
+        stem_key = match_key(stem)
+        if len(stem) < _MIN_ECHO_CHARS or not stem_key:
+            continue
+        if any(other != key and other.startswith(stem_key) for other in keys):
+            line.drop("echo")
+
+
+def _runs(lines: list[Line], min_run: int) -> set[int]:
+    """Indexes of kept lines in runs of at least `min_run` headline-like lines in a row
+    (a blank line or a prose line ends a run; dropped lines are transparent)."""
+    found: set[int] = set()
+    run: list[int] = []
+    boundary = False  # a blank line stood somewhere since the last kept line
+    for i, line in enumerate(lines):
+        boundary = boundary or line.block_start
+        if not line.keep:
+            continue
+        if boundary or not is_headline_like(line.text):
+            if len(run) >= min_run:
+                found.update(run)
+            run = []
+        boundary = False
+        if is_headline_like(line.text):
+            run.append(i)
+    if len(run) >= min_run:
+        found.update(run)
+    return found
+
+
+def _take_title(lines: list[Line], settings: CleanSettings) -> str | None:
+    """The first headline-like line of two or more words near the top, before any prose,
+    that is not part of a menu; it and its later repeats leave the body."""
+    in_lists = _runs(lines, settings.list_run)
+    kept = [i for i, l in enumerate(lines) if l.keep][:_TITLE_WINDOW]
+    for i in kept:
+        text = lines[i].text
+        if is_prose(text):
+            return None
+        if i not in in_lists and lines[i].n_words >= 2 and is_headline_like(text):
+            title_key = match_key(text)
+            for line in lines:
+                if line.keep and match_key(line.text) == title_key:
+                    line.drop("title")
+            lines[i].role = "title"
+            return text
+    return None
+
+
+def _drop_lists(lines: list[Line], settings: CleanSettings) -> None:
+    """Drop menus and lists of other stories: runs of headline-like lines, and the
+    headline-like lines after a list header ("Berita Terkait") until prose resumes."""
+    for i in _runs(lines, settings.list_run):
+        lines[i].drop("list")
+    in_list = False
+    for line in lines:
+        if line.role == "list_header":
+            in_list = True
+        elif line.keep and in_list:
+            if is_headline_like(line.text):
+                line.drop("list")
+            else:
+                in_list = False
+
+
+def _join_datelines(paragraphs: list[str]) -> list[str]:
+    """Join a dateline ("Warta Ekonomi, Moskow -") to the paragraph it opens."""
+    joined: list[str] = []
+    pending = ""
+    for text in paragraphs:
+        if is_dateline(text):
+            pending = f"{pending} {text}".strip()
+            continue
+        joined.append(f"{pending} {text}".strip() if pending else text)
+        pending = ""
+    if pending:
+        joined.append(pending)
+    return joined
+
+
+def _dedupe(paragraphs: list[str]) -> list[str]:
+    """Keep each paragraph once, in first-seen order.
+
+    A heading whose section repeats earlier text (a page that prints its article twice,
+    the second time with sub-headings) moves to just before that text's first copy, so
+    the headings stay with the paragraphs they introduce.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    first: dict[str, str] = {}  # key -> the kept paragraph text
+    pending: str | None = None
+    for text in paragraphs:
+        key = match_key(text)
+        if not key:
+            continue
+        if key in seen:
+            if pending is not None:
+                at = out.index(first[key])
+                if at == 0 or not is_heading(out[at - 1]):
+                    out.insert(at, pending)
+                pending = None
+            continue
+        seen.add(key)
+        first[key] = text
+        if pending is not None:
+            out.append(pending)
+            pending = None
+        if is_heading(text):
+            pending = text
+        else:
+            out.append(text)
+    if pending is not None:
+        out.append(pending)
+    return out
