@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from scraper.textnorm import tidy
 
-# A sentence end: . ; : or an ellipsis, then any closing quotes or brackets.
-_PROSE_END = re.compile(r"[.;:…。！？]['\"”’»)\]]*\Z")
+# A sentence end: . ; : or an ellipsis, then any closing quotes or brackets, and perhaps a
+# short tag in brackets such as editor initials: "... pada Kamis sore. (mdk/yan)".
+_PROSE_END = re.compile(r"[.;:…。！？]['\"”’»)\]]*(?:\s*\([^()]{1,15}\))?\Z")
 _LIST_MARK = re.compile(r"^(?:[-–•*·▪◦●]\s|\d{1,2}[.)]\s|[a-z][.)]\s)", re.IGNORECASE)
 _DATELINE = re.compile(r"^[^.!?]{1,60}\s[-–—]\Z")
 
@@ -61,16 +62,21 @@ def _unwrap(lines: list[Line]) -> list[Line]:
     for line in lines:
         prev = joined[-1] if joined else None
         if (prev is not None and not line.block_start and len(prev.text) >= 40
-                and not is_prose(prev.text) and line.text[0].islower()):
+                and not ends_sentence(prev.text) and line.text[0].islower()):
             prev.text = f"{prev.text} {line.text}"
         else:
             joined.append(line)
     return joined
 
 
+def ends_sentence(text: str) -> bool:
+    """True when the text ends with a sentence end (. ; : or an ellipsis, then closing quotes)."""
+    return bool(_PROSE_END.search(text))
+
+
 def is_prose(text: str) -> bool:
     """True for a sentence-like line: it ends like a sentence or is too long for a headline."""
-    return bool(_PROSE_END.search(text)) or len(text.split()) > MAX_HEADLINE_WORDS
+    return ends_sentence(text) or len(text.split()) > MAX_HEADLINE_WORDS
 
 
 def is_heading(text: str) -> bool:

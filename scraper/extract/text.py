@@ -21,8 +21,6 @@ from scraper.textnorm import match_key
 _ELLIPSIS = ("...", "…")
 #: An echo must keep at least this many characters before its ellipsis.
 _MIN_ECHO_CHARS = 8
-#: The title is looked for among this many lines at the top.
-_TITLE_WINDOW = 12
 
 
 @dataclass
@@ -78,7 +76,10 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
     """Drop lines the phrase tables and the run's template name; collect metadata."""
     for line in lines:
         text = line.text
-        if template and match_key(text) in template:
+        key = match_key(text)
+        if not key:
+            line.drop("no words")
+        elif key in template:
             line.drop("template")
         elif _take_meta(text, rules, meta):
             line.drop("meta")
@@ -148,8 +149,7 @@ def _take_title(lines: list[Line], settings: CleanSettings) -> str | None:
     """The first headline-like line of two or more words near the top, before any prose,
     that is not part of a menu; it and its later repeats leave the body."""
     in_lists = _runs(lines, settings.list_run)
-    kept = [i for i, l in enumerate(lines) if l.keep][:_TITLE_WINDOW]
-    for i in kept:
+    for i in (i for i, l in enumerate(lines) if l.keep):
         text = lines[i].text
         if is_prose(text):
             return None
@@ -199,7 +199,8 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
 
     A heading whose section repeats earlier text (a page that prints its article twice,
     the second time with sub-headings) moves to just before that text's first copy, so
-    the headings stay with the paragraphs they introduce.
+    the headings stay with the paragraphs they introduce; one that would land at the very
+    top is left out, as it would read as the title.
     """
     out: list[str] = []
     seen: set[str] = set()
@@ -210,9 +211,10 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
         if not key:
             continue
         if key in seen:
-            if pending is not None:
+            if pending is not None and first[key] in out:
+                # At the very top a moved heading would read as the title: leave it out.
                 at = out.index(first[key])
-                if at == 0 or not is_heading(out[at - 1]):
+                if at > 0 and not is_heading(out[at - 1]):
                     out.insert(at, pending)
                 pending = None
             continue

@@ -1,0 +1,29 @@
+"""Shared paths and the helper that runs the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path = ROOT,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run `python -m scraper ARGS` the way a user's shell would (no terminal)."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "scraper", *args], input=stdin, cwd=cwd,
+                          capture_output=True, timeout=timeout, env=env)
+    return subprocess.CompletedProcess(proc.args, proc.returncode,
+                                       proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+
+
+@pytest.fixture
+def seed_paths() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))

@@ -1,0 +1,172 @@
+"""Behaviours of the text cleaner on dumps it has never seen: what stays, what goes."""
+
+from __future__ import annotations
+
+from scraper import clean_text
+from scraper.extract import TemplateLines
+
+ENGLISH_DUMP = """\
+Home
+World
+Business
+Tech
+Sport
+
+Harbour authority approves new ferry terminal after two-year review
+By Jane Doe
+Published: March 3, 2024 10:00 AM EST
+Advertisement
+The harbour authority on Tuesday approved a new ferry terminal on the east pier, ending a \
+review that began in 2022 and drew more than 3,000 public comments.
+Read more: City council delays vote on waterfront housing plan
+Officials said construction would start in the spring and take about eighteen months, \
+with services continuing from the old terminal in the meantime.
+"This is the biggest change to the harbour in a generation," said the authority's chair.
+Photo: Harbour Authority
+Related articles
+Council delays vote on waterfront housing
+New bike lanes open on Main Street
+School district names new superintendent
+Share this article
+© 2024 Example News. All rights reserved.
+"""
+
+
+def test_english_dump_keeps_article_and_moves_metadata() -> None:
+    article = clean_text(ENGLISH_DUMP, "dump.txt")
+    assert article.title == "Harbour authority approves new ferry terminal after two-year review"
+    assert article.authors == ["Jane Doe"]
+    assert article.published == "2024-03-03T10:00:00-05:00"
+    assert article.language == "en"
+    assert article.text.split("\n\n") == [
+        "The harbour authority on Tuesday approved a new ferry terminal on the east pier, "
+        "ending a review that began in 2022 and drew more than 3,000 public comments.",
+        "Officials said construction would start in the spring and take about eighteen "
+        "months, with services continuing from the old terminal in the meantime.",
+        '"This is the biggest change to the harbour in a generation," said the authority\'s chair.',
+    ]
+
+
+def test_repeats_differing_in_quotes_space_and_punctuation_count_as_repeats() -> None:
+    text = (
+        "Judul Berita Contoh Hari Ini\n"
+        "“Kami siap bekerja sama,” kata dia di Jakarta pada Senin.\n"
+        "Paragraf kedua berisi keterangan tambahan dari pejabat setempat.\n"
+        '"Kami  siap bekerja sama ," kata dia di Jakarta pada Senin!\n'
+        "paragraf KEDUA berisi keterangan tambahan dari pejabat setempat\n"
+    )
+    paragraphs = clean_text(text, "x").text.split("\n\n")
+    assert paragraphs == [
+        "“Kami siap bekerja sama,” kata dia di Jakarta pada Senin.",
+        "Paragraf kedua berisi keterangan tambahan dari pejabat setempat.",
+    ]
+
+
+def test_unknown_related_list_is_dropped_as_a_run_of_headlines() -> None:
+    text = (
+        "Banjir Rendam Tiga Kecamatan di Kota Contoh\n"
+        "Hujan deras sejak Minggu malam membuat tiga kecamatan terendam banjir setinggi lutut.\n"
+        "Warga diungsikan ke balai desa terdekat oleh petugas gabungan.\n"
+        "Pilihan Pembaca\n"
+        "Harga Cabai Naik Jelang Ramadan\n"
+        "Jalan Tol Baru Dibuka Pekan Depan\n"
+        "Tim Lokal Juara Turnamen Futsal\n"
+    )
+    article = clean_text(text, "x")
+    assert article.title == "Banjir Rendam Tiga Kecamatan di Kota Contoh"
+    assert "Harga Cabai" not in article.text and "Pilihan Pembaca" not in article.text
+    assert article.text.endswith("oleh petugas gabungan.")
+
+
+def test_a_lone_subheading_inside_the_article_is_kept() -> None:
+    text = (
+        "Judul Artikel Yang Cukup Panjang\n\n"
+        "Paragraf pembuka yang menjelaskan pokok persoalan dengan rinci.\n\n"
+        "Dampak Bagi Warga\n\n"
+        "Paragraf berikutnya menjelaskan dampak kebijakan itu bagi warga kota.\n"
+    )
+    assert "\n\nDampak Bagi Warga\n\n" in clean_text(text, "x").text
+
+
+def test_dateline_joins_its_paragraph_and_zone_and_editor_initials() -> None:
+    text = (
+        "Gempa Guncang Wilayah Timur\n"
+        "Kamis, 3 Agustus 2023 | 19:05 WITA\n"
+        "Kantor Berita Contoh, Makassar -\n"
+        "Gempa berkekuatan 5,1 mengguncang wilayah timur pada Kamis sore. (mdk/yan)\n"
+    )
+    article = clean_text(text, "x")
+    assert article.published == "2023-08-03T19:05:00+08:00"
+    assert article.text == ("Kantor Berita Contoh, Makassar - Gempa berkekuatan 5,1 "
+                            "mengguncang wilayah timur pada Kamis sore.")
+
+
+def test_truncated_echoes_of_other_lines_go() -> None:
+    text = (
+        "Menteri Umumkan Program Beasiswa Baru\n"
+        "Menteri Umumkan Program...\n"
+        "Program beasiswa baru dibuka untuk sepuluh ribu mahasiswa mulai bulan depan.\n"
+        "Pendaftaran dibuka secara daring...\n"
+    )
+    paragraphs = clean_text(text, "x").text.split("\n\n")
+    assert paragraphs == [
+        "Program beasiswa baru dibuka untuk sepuluh ribu mahasiswa mulai bulan depan.",
+        "Pendaftaran dibuka secara daring...",  # an ellipsis alone is not an echo
+    ]
+
+
+def test_hard_wrapped_dump_is_unwrapped() -> None:
+    paragraph = ("The committee met on Monday to discuss the budget for the coming year and "
+                 "agreed to publish a draft by the end of the month, after a long debate "
+                 "about the cost of the new library and the repairs to the old town hall.")
+    wrapped, line = [], ""
+    for word in paragraph.split():
+        if len(line) + len(word) > 70:
+            wrapped.append(line)
+            line = ""
+        line = f"{line} {word}".strip()
+    wrapped.append(line)
+    text = "Budget Talks Continue\n\n" + "\n".join(wrapped) + "\n\n" + "\n".join(wrapped)
+    assert clean_text(text, "x").text == paragraph
+
+
+def test_nothing_left_gives_empty_text_and_a_warning() -> None:
+    article = clean_text("loading...\nA A A\nCopyright © 2024 Contoh.com\n", "x")
+    assert article.text == "" and article.word_count == 0
+    assert article.warnings == ["no article text found"]
+    assert article.title is None  # unknown values are null, never ""
+
+
+FOOTER = "Ikuti kanal resmi Harian Contoh untuk kabar terbaru setiap hari"
+
+
+def _article(n: int, topic: str) -> str:
+    return (f"Berita Nomor {n} Tentang {topic}\n"
+            f"Ini adalah paragraf pertama berita nomor {n} yang membahas {topic} secara rinci "
+            f"dengan beberapa kalimat panjang.\n"
+            f"Paragraf kedua berita {n} menambahkan keterangan dari narasumber tentang {topic} "
+            f"di daerah itu.\n"
+            f"{FOOTER}\n")
+
+
+def test_line_recurring_across_articles_of_a_run_is_template() -> None:
+    docs = [_article(1, "pertanian"), _article(2, "pendidikan"), _article(3, "kesehatan")]
+    lines = TemplateLines(min_docs=3)
+    for doc in docs:
+        lines.add(doc)
+    template = lines.keys()
+    cleaned = [clean_text(doc, "x", template=template) for doc in docs]
+    assert all(FOOTER not in a.text for a in cleaned)
+    assert all(a.text.count("\n\n") == 1 for a in cleaned)  # both body paragraphs kept
+    # without the run's other articles, the cleaner cannot know: the footer stays
+    assert FOOTER in clean_text(docs[0], "x").text
+
+
+def test_the_same_article_dumped_three_times_is_not_template() -> None:
+    doc = _article(1, "pertanian")
+    lines = TemplateLines(min_docs=3)
+    for _ in range(3):
+        lines.add(doc)
+    article = clean_text(doc, "x", template=lines.keys())
+    assert article.text == clean_text(doc, "x").text
+    assert FOOTER in article.text
