@@ -1,0 +1,198 @@
+"""The `scraper` command: typer commands, exit codes, logging and progress."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scraper import __version__
+from scraper.errors import InputError, ScraperError
+from scraper.settings import load_settings
+from scraper.store import JsonlOutput
+
+log = logging.getLogger("scraper")
+
+
+class ExitCode:
+    """Documented exit codes (see `scraper --help`)."""
+
+    OK = 0
+    INPUT_FAILED = 1
+    USAGE = 2
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+
+HELP = """Turn news pages and text dumps into clean, deduplicated article records (JSON Lines).
+
+\b
+Examples:
+  scraper clean seeds/                      clean every .txt and .txt.gz under seeds/
+  scraper clean dump.txt.gz -o out.jsonl    write the records to a file, atomically
+  cat dump.txt | scraper clean - | jq .title
+
+\b
+Exit codes:
+  0    every input was processed
+  1    one or more inputs failed (reported on stderr; the others were written)
+  2    bad usage: unknown option, bad value or settings file
+  70   internal error (a bug: please report it)
+  130  interrupted
+"""
+
+app = typer.Typer(
+    name="scraper",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(record.created)),
+            "level": record.levelname.lower(),
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"scraper: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _setup_logging(quiet: bool, fmt: LogFormat) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if fmt is LogFormat.json else _TextFormatter())
+    log.handlers[:] = [handler]
+    log.setLevel(logging.ERROR if quiet else logging.INFO)
+    log.propagate = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scraper {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                        help="Only errors on stderr (for cron).")] = False,
+    log_format: Annotated[LogFormat, typer.Option("--log-format",
+                                                  help="Log lines as text or JSON.")] = LogFormat.text,
+) -> None:
+    """Global options, before the command."""
+    _setup_logging(quiet, log_format)
+    state["progress"] = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
+
+
+state: dict[str, bool] = {"progress": False}
+
+
+@app.command()
+def clean(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", help="Text dumps: files (.txt, .txt.gz), folders, or - for stdin.")],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", help="Write records here (atomically) instead of stdout.")] = None,
+    keep_duplicates: Annotated[bool, typer.Option(
+        "--keep-duplicates", help="Also write exact duplicates, marked by duplicate_of.")] = False,
+    config: Annotated[Optional[Path], typer.Option(
+        "--config", help="Settings file (TOML); flags override it.")] = None,
+) -> None:
+    """Clean already-scraped text dumps into article records.
+
+    Keeps the article and drops page chrome (menus, "loading...", font widgets, photo
+    credits), promotion and related-story lists ("Baca Juga:", "Berita Terkait"), copyright
+    lines, and paragraphs repeated inside one document. Title, authors, publish date,
+    site and language move into the record. A line that recurs across three or more
+    different articles of one run is treated as site template.
+
+    One JSON record per input; exact duplicates of an earlier input are left out unless
+    --keep-duplicates. The record schema is in docs/records.md.
+    """
+    from scraper.pipeline import run_clean
+
+    settings = _settings(config, keep_duplicates=keep_duplicates or None)
+    with _progress("clean") as on_progress, JsonlOutput(out) as sink:
+        summary = run_clean(paths, settings, sink,
+                            on_error=lambda exc: log.error("%s", exc),
+                            on_progress=on_progress)
+    log.info("clean: %d inputs, %d records written, %d duplicates, %d without text, %d failed",
+             summary.inputs, summary.written, summary.duplicates, summary.empty,
+             len(summary.failed), extra={"fields": {"summary": summary.as_dict()}})
+    if summary.failed:
+        raise typer.Exit(ExitCode.INPUT_FAILED)
+
+
+def _settings(config: Path | None, **overrides):
+    try:
+        return load_settings(config, **overrides)
+    except ScraperError as exc:
+        log.error("%s", exc)
+        raise typer.Exit(ExitCode.USAGE) from exc
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing under cron or with --quiet."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar = None
+
+    def __enter__(self):
+        if not state["progress"]:
+            return None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True, console=None)
+        self._bar.start()
+        task = self._bar.add_task(self.label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            self._bar.update(task, completed=done, total=total)
+
+        return advance
+
+    def __exit__(self, *exc_info) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def main() -> None:
+    """Console-script entry point: never a traceback, always a documented exit code."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("scraper: interrupted", file=sys.stderr)
+        sys.exit(ExitCode.INTERRUPTED)
+    except InputError as exc:
+        print(f"scraper: error: {exc}", file=sys.stderr)
+        sys.exit(ExitCode.INPUT_FAILED)
+    except ScraperError as exc:
+        print(f"scraper: error: {exc}", file=sys.stderr)
+        sys.exit(ExitCode.USAGE)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        print(f"scraper: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(ExitCode.INTERNAL)

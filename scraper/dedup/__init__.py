@@ -1,0 +1,5 @@
+"""Dedup: decide which records repeat an earlier one."""
+
+from scraper.dedup.exact import ExactDuplicates
+
+__all__ = ["ExactDuplicates"]

@@ -1,0 +1,99 @@
+"""Local inputs: paths, folders and stdin expanded into named sources, read as text."""
+
+from __future__ import annotations
+
+import os
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from scraper.errors import InputError
+
+#: Inputs larger than this (after gunzip) are refused: a text dump is never this big.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input. `name` is the path as the user gave it (or as found under a folder they
+    gave); it becomes the record's `source`. `path` is None for stdin ("-")."""
+
+    name: str
+    path: Path | None
+
+
+def expand(args: list[str], suffixes: tuple[str, ...]) -> Iterator[Source | InputError]:
+    """Each argument as sources: a file as itself, a folder as its files ending in one of
+    `suffixes` (recursively, sorted), "-" as stdin. A bad argument yields an InputError."""
+    for arg in args:
+        if arg == "-":
+            yield Source("-", None)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.name.lower().endswith(suffixes))
+            if not found:
+                yield InputError(f"{arg}: no {' or '.join(suffixes)} files in this folder")
+            for p in found:
+                yield Source(os.path.join(arg, str(p.relative_to(path))), p)
+        elif path.is_file():
+            yield Source(arg, path)
+        elif path.exists():
+            yield InputError(f"{arg}: not a regular file")
+        else:
+            yield InputError(f"{arg}: no such file or folder")
+
+
+def read_bytes(source: Source, stdin: BinaryIO | None = None) -> bytes:
+    """The source's bytes, gunzipped when they are gzip data, at most MAX_INPUT_BYTES."""
+    try:
+        if source.path is None:
+            data = (stdin or sys.stdin.buffer).read(MAX_INPUT_BYTES + 1)
+        else:
+            with source.path.open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{source.name}: cannot read: {exc.strerror or exc}") from exc
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, source.name)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{source.name}: larger than {MAX_INPUT_BYTES // 2**20} MiB")
+    return data
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    # Decompress in bounded steps so a gzip bomb stops at the cap instead of filling memory.
+    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    try:
+        out = inflater.decompress(data, MAX_INPUT_BYTES + 1)
+    except zlib.error as exc:
+        raise InputError(f"{name}: corrupt gzip data ({exc})") from exc
+    if len(out) <= MAX_INPUT_BYTES and not inflater.eof:
+        raise InputError(f"{name}: truncated gzip data")
+    return out
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes of a text dump as str: UTF-8 (a BOM is allowed), not binary, not empty."""
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise InputError(f"{name}: binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid UTF-8 (bad byte at offset {exc.start})") from exc
+    if not text.strip():
+        raise InputError(f"{name}: empty input")
+    return text
+
+
+def read_text(source: Source, stdin: BinaryIO | None = None) -> str:
+    """`read_bytes` then `decode_text`."""
+    return decode_text(read_bytes(source, stdin), source.name)
+
+
+__all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "read_bytes", "read_text"]
