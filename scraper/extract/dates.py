@@ -35,10 +35,15 @@ class DateLine:
     value: str  # "2022-02-11T04:26:00+07:00", or "2022-02-11" when the line has no time
 
 
+def looks_like_date(line: str) -> bool:
+    """Cheap test: short enough for a date line and names a plausible year."""
+    return len(line.split()) <= MAX_DATE_LINE_WORDS and bool(_YEAR.search(line))
+
+
 def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
                     now: datetime | None = None) -> DateLine | None:
     """If `line` is nothing but a (labelled) date, return it; otherwise None."""
-    if len(line.split()) > MAX_DATE_LINE_WORDS or not _YEAR.search(line):
+    if not looks_like_date(line):
         return None
     kind, rest = "published", line
     for label_kind, label in (("modified", rules.modified_label), ("published", rules.date_label)):

@@ -7,9 +7,11 @@ the title -> lists (menus, related stories) -> datelines joined -> repeats remov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
-from scraper.extract.dates import parse_date_line
+from scraper.extract.dates import looks_like_date, parse_date_line
 from scraper.extract.language import detect_language
 from scraper.extract.lines import (Line, is_dateline, is_heading, is_headline_like, is_prose,
                                    split_lines)
@@ -45,7 +47,8 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
     settings = settings or CleanSettings()
     rules = rules or default_rules()
     lines = split_lines(text)
-    language_hint = detect_language(" ".join(l.text for l in lines))
+    # The raw text's language only helps read date lines: worked out on first need.
+    language_hint = cache(lambda: detect_language(" ".join(l.text for l in lines)))
     meta = _Meta()
 
     _apply_rules(lines, rules, template, meta, language_hint)
@@ -66,13 +69,13 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
         authors=meta.authors or meta.editors,
         published=meta.published,
         modified=meta.modified,
-        language=detect_language(body) or language_hint,
+        language=detect_language(body) or language_hint(),
         warnings=warnings,
     )
 
 
 def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], meta: _Meta,
-                 language: str | None) -> None:
+                 language: Callable[[], str | None]) -> None:
     """Drop lines the phrase tables and the run's template name; collect metadata."""
     for line in lines:
         text = line.text
@@ -90,7 +93,7 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
             line.drop("phrase")
         elif rules.caption.search(text):
             line.drop("caption")
-        elif date := parse_date_line(text, rules, language):
+        elif looks_like_date(text) and (date := parse_date_line(text, rules, language())):
             line.drop("date")
             if getattr(meta, date.kind) is None:
                 setattr(meta, date.kind, date.value)
