@@ -1,0 +1,65 @@
+"""Bytes of an HTML page to text: BOM, then the HTTP header, then <meta charset>, then
+detection (charset-normalizer), then UTF-8 with replacement characters."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE)
+#: Only the head of a page is searched for <meta charset> (browsers look at 1024 bytes;
+#: real pages put scripts first, so a little more).
+_META_WINDOW = 4096
+# Labels pages use that Python spells differently or that browsers map to a superset.
+_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+            "ascii": "cp1252", "us-ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030",
+            "x-sjis": "shift_jis", "unicode": "utf-8", "utf8": "utf-8"}
+
+
+def _codec(label: str | bytes | None) -> str | None:
+    if not label:
+        return None
+    if isinstance(label, bytes):
+        label = label.decode("ascii", "ignore")
+    name = _ALIASES.get(label.strip().lower(), label.strip().lower())
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode `data`, trying the sources of truth in order; returns (text, encoding used).
+
+    A declared charset (HTTP header or <meta>) that fails on the bytes is distrusted
+    (pages often lie) and detection decides; nothing here raises on bad bytes.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(name, "replace"), name
+    candidates = [_codec(declared)]
+    if m := _META_CHARSET.search(data[:_META_WINDOW]):
+        candidates.append(_codec(m.group(1)))
+    for name in candidates:
+        if name is None:
+            continue
+        if name.startswith("utf-16") or name.startswith("utf-32"):
+            continue  # a <meta> in bytes we could read as ASCII cannot be UTF-16
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None:
+        return data.decode(best.encoding, "replace"), best.encoding
+    return data.decode("utf-8", "replace"), "utf-8"

@@ -1,0 +1,222 @@
+"""Find the article's text blocks in a parsed page.
+
+1. Text blocks: runs of inline text inside one block-level element (a <br> also ends
+   one), each knowing how many of its characters are link text.
+2. Scores: every prose-like block scores for its container, less for the container's
+   parent and grandparent; a container's score is cut by its link density and moved by
+   what its class and id say.
+3. The best container and its strong siblings hold the article; their blocks, minus
+   link lists, are the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from scraper.extract.dom import BLOCK_TAGS, NEVER_TEXT, SKIPPED_STRINGS, class_and_id, is_hidden
+
+# Class and id words, judged one class name at a time.
+#: Always furniture, whatever its size: nothing in a comment thread is the article.
+_ALWAYS = re.compile(r"comment|disqus|respond|replies|reply-?form")
+#: Furniture unless the box holds half the page's text (then it is a layout wrapper such
+#: as "content-with-sidebar").
+_STRONG = re.compile(
+    r"share|sharing|social|related|sidebar|outbrain|taboola|newsletter|subscri|"
+    r"cookie|consent|footer|breadcrumb|navbar|menu|recommend|trending|popular|most-?read|"
+    r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|caption|credit|"
+    r"tag-?list|keywords|baca-?juga|lihat-?juga|terkait|rekomendasi|read-?also")
+#: Furniture only when the same class name has no content word in it
+#: ("read-more" is a link; "entry-content-read-more" is the article).
+_WEAK = re.compile(
+    r"read-?more|more-?stories|widget|modal|meta|date|time|hide|hidden|print|tool|follow|video|"
+    r"photo|img|image|figure|media|gallery|thumb|pager|pagination|login|toolbar|rating|"
+    r"copyright|skip|sr-only|(^|[\s_-])(ad|ads|nav)($|[\s_-])")
+_POSITIVE = re.compile(
+    r"article|body|content|entry|main|post|story|text|blog|detail|read|isi|berita|news")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: Paragraph-level elements: they hold text but are never the article's container.
+_PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li", "tr",
+                         "caption", "summary", "legend", "address", *_HEADINGS))
+_SPACES = re.compile(r"\s+")
+
+#: Blocks with fewer content (non-link) characters than this do not vote for a container.
+MIN_VOTING_CHARS = 25
+#: A block whose share of link text is higher than this is a link list, not prose.
+MAX_LINK_DENSITY = 0.5
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text in one block-level element."""
+
+    text: str
+    link_chars: int
+    container: Tag
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+    @property
+    def tag(self) -> str:
+        return self.container.name
+
+
+def prune(soup: BeautifulSoup) -> None:
+    """Remove elements that never hold article text, and hidden elements. (Boxes named as
+    page furniture are judged later, once it is known how much of the article they hold.)"""
+    for tag in soup.find_all(NEVER_TEXT):
+        tag.decompose()
+    for tag in [t for t in soup.find_all(True) if is_hidden(t)]:
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def furniture_level(tag: Tag) -> int:
+    """How surely the element's class or id names page furniture: 3 always (comments),
+    2 strong (share bars, related links ...), 1 weak (a meta or photo box), 0 not."""
+    names = class_and_id(tag)
+    if not names or tag.name in ("html", "body"):
+        return 0
+    level = 0
+    for name in names.split():
+        if _ALWAYS.search(name):
+            return 3
+        if _STRONG.search(name):
+            level = 2
+        elif level == 0 and _WEAK.search(name) and not _POSITIVE.search(name):
+            level = 1
+    return level
+
+
+def text_blocks(root: Tag) -> list[Block]:
+    """The text runs under `root`, in document order (iterative: deep pages are safe)."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    link_chars = 0
+    current: Tag | None = None
+
+    def flush() -> None:
+        nonlocal parts, link_chars
+        if parts and current is not None:
+            text = _SPACES.sub(" ", "".join(parts)).strip()
+            if text:
+                blocks.append(Block(text, min(link_chars, len(text)), current))
+        parts, link_chars = [], 0
+
+    block_of: dict[int, tuple[Tag, bool]] = {}  # id(parent) -> (block container, inside <a>)
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            if node.name in BLOCK_TAGS or node.name == "br":
+                flush()
+            continue
+        if isinstance(node, SKIPPED_STRINGS) or not isinstance(node, NavigableString):
+            continue
+        parent = node.parent
+        found = block_of.get(id(parent))
+        if found is None:
+            found = _container(parent)
+            block_of[id(parent)] = found
+        container, in_link = found
+        if container is not current:
+            flush()
+            current = container
+        parts.append(str(node))
+        if in_link:
+            link_chars += len(node.strip())
+    flush()
+    return blocks
+
+
+def _container(tag: Tag) -> tuple[Tag, bool]:
+    in_link = False
+    while tag is not None and tag.name not in BLOCK_TAGS:
+        if tag.name == "a":
+            in_link = True
+        tag = tag.parent
+    return tag, in_link
+
+
+def main_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks of the article: those inside the best-scoring container or a strong
+    sibling of it, minus link lists and furniture boxes inside it."""
+    if not blocks:
+        return []
+    total: defaultdict[int, int] = defaultdict(int)
+    links: defaultdict[int, int] = defaultdict(int)
+    tags: dict[int, Tag] = {}
+    chains: list[list[int]] = []
+    for block in blocks:
+        chain = []
+        el = block.container
+        while el is not None and el.name != "[document]":
+            key = id(el)
+            tags[key] = el
+            total[key] += len(block.text)
+            links[key] += block.link_chars
+            chain.append(key)
+            el = el.parent
+        chains.append(chain)
+    page_chars = max(total.values())
+    level = {key: furniture_level(tag) for key, tag in tags.items()}
+
+    def furniture(key: int, region_chars: int) -> bool:
+        return level[key] == 3 or (level[key] == 2 and total[key] < 0.5 * region_chars)
+
+    score: defaultdict[int, float] = defaultdict(float)
+    for block, chain in zip(blocks, chains):
+        content = len(block.text) - block.link_chars
+        if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
+            continue
+        if any(furniture(key, page_chars) for key in chain):
+            continue  # text in comments or a sidebar does not vote
+        vote = 1 + block.text.count(",") + block.text.count("،") + min(content / 100, 3)
+        # Votes go to the paragraph's container and two levels above, never to the
+        # paragraph itself: a container of many paragraphs beats one long paragraph.
+        containers = [key for key in chain if tags[key].name not in _PARAGRAPHS]
+        for weight, key in zip((1.0, 0.5, 1 / 3), containers):
+            score[key] += vote * weight
+
+    def final(key: int) -> float:
+        el = tags[key]
+        density = links[key] / total[key] if total[key] else 0.0
+        factor = 1.0
+        names = class_and_id(el)
+        if names and _POSITIVE.search(names):
+            factor *= 1.25
+        if level[key]:
+            factor *= 0.5
+        if el.name in ("article", "main"):
+            factor *= 1.25
+        return score[key] * factor * (1 - density)
+
+    candidates = [k for k in score if tags[k].name not in ("html", "body")] or list(score)
+    if not candidates:
+        return []
+    best_key = max(candidates, key=final)
+    best = tags[best_key]
+    chosen = {best_key}
+    threshold = max(10.0, 0.2 * final(best_key))
+    if best.parent is not None:
+        for sibling in best.parent.find_all(True, recursive=False):
+            key = id(sibling)
+            if key != best_key and key in score and final(key) >= threshold:
+                chosen.add(key)
+    region_chars = sum(total[k] for k in chosen)
+
+    def keep(block: Block, chain: list[int]) -> bool:
+        for key in chain:
+            if key in chosen:
+                return not (block.link_density > MAX_LINK_DENSITY and block.tag not in _HEADINGS)
+            # Inside the region, a furniture box goes unless it holds most of the text.
+            if level[key] and (level[key] == 3 or total[key] < 0.5 * region_chars):
+                return False
+        return False
+
+    return [b for b, chain in zip(blocks, chains) if keep(b, chain)]
+
+
