@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 from scraper.errors import ExtractError, InputError, ScraperError
-from scraper.extract import clean_text
+from scraper.extract import clean_text, extract_html
 from scraper.record import SCHEMA_VERSION, Article
 
 __all__ = [
@@ -14,4 +14,5 @@ __all__ = [
     "ScraperError",
     "__version__",
     "clean_text",
+    "extract_html",
 ]

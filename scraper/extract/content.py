@@ -15,9 +15,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
-from scraper.extract.dom import BLOCK_TAGS, NEVER_TEXT, SKIPPED_STRINGS, class_and_id, is_hidden
+from scraper.extract.dom import (BLOCK_TAGS, CELL_TAGS, NEVER_TEXT, SKIPPED_STRINGS, class_and_id, is_gone,
+                                is_hidden)
 
 # Class and id words, judged one class name at a time.
 #: Always furniture, whatever its size: nothing in a comment thread is the article.
@@ -65,15 +66,24 @@ class Block:
     def tag(self) -> str:
         return self.container.name
 
+    @property
+    def is_row(self) -> bool:
+        """A table row: cells joined by " | "."""
+        return self.container.name == "tr"
 
-def prune(soup: BeautifulSoup) -> None:
+
+def prune(index: dict[str, list[Tag]]) -> None:
     """Remove elements that never hold article text, and hidden elements. (Boxes named as
-    page furniture are judged later, once it is known how much of the article they hold.)"""
-    for tag in soup.find_all(NEVER_TEXT):
-        tag.decompose()
-    for tag in [t for t in soup.find_all(True) if is_hidden(t)]:
-        if not tag.decomposed:
-            tag.decompose()
+    page furniture are judged later, once it is known how much of the article they hold.)
+    `index` is `dom.tags_by_name` of the page."""
+    for name in NEVER_TEXT:
+        for tag in index.get(name, ()):
+            if not is_gone(tag):
+                tag.decompose()
+    for tags in index.values():
+        for tag in tags:
+            if not is_gone(tag) and tag.attrs and is_hidden(tag):
+                tag.decompose()
 
 
 def furniture_level(tag: Tag) -> int:
@@ -113,6 +123,8 @@ def text_blocks(root: Tag) -> list[Block]:
         if isinstance(node, Tag):
             if node.name in BLOCK_TAGS or node.name == "br":
                 flush()
+            elif node.name in CELL_TAGS and "".join(parts).strip():
+                parts.append(" | ")
             continue
         if isinstance(node, SKIPPED_STRINGS) or not isinstance(node, NavigableString):
             continue

@@ -19,7 +19,9 @@ BLOCK_TAGS = frozenset((
     "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "frame",
     "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li",
     "main", "menu", "nav", "noframes", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption", "legend", "option"))
+    "tbody", "tfoot", "thead", "tr", "ul", "caption", "legend", "option"))
+#: Table cells stay inline: a row is one line, its cells joined by " | ".
+CELL_TAGS = frozenset(("td", "th"))
 
 SKIPPED_STRINGS = (Comment, Doctype, ProcessingInstruction, CData, Declaration)
 
@@ -27,8 +29,28 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 
 def parse(html: str) -> BeautifulSoup:
-    """Parse with lxml (fast, forgiving of broken markup) through BeautifulSoup."""
-    return BeautifulSoup(html, "lxml")
+    """Parse with lxml (fast, forgiving of broken markup) through BeautifulSoup.
+
+    class stays one string (not split into a list): we only ever search it, and the
+    split costs 7% of the parse.
+    """
+    return BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+
+
+def is_gone(tag: Tag) -> bool:
+    """True once the element (or an ancestor) was decomposed. Reads the flag directly:
+    `tag.decomposed` goes through BeautifulSoup's attribute lookup, which runs a find()."""
+    return bool(tag.__dict__.get("_decomposed")) or "name" not in tag.__dict__
+
+
+def tags_by_name(soup: BeautifulSoup) -> dict[str, list[Tag]]:
+    """Every element, grouped by tag name, in document order: one walk over the tree
+    (BeautifulSoup's find_all runs its matcher over every element on each call)."""
+    index: dict[str, list[Tag]] = {}
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            index.setdefault(node.name, []).append(node)
+    return index
 
 
 def is_hidden(tag: Tag) -> bool:

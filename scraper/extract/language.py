@@ -9,6 +9,8 @@ from scraper.textnorm import words
 
 #: Below this many words a guess is noise; the record says null instead.
 MIN_WORDS = 5
+#: Characters looked at: langid's accuracy is flat past a few thousand, its cost linear.
+SAMPLE_CHARS = 3000
 
 
 @cache
@@ -22,5 +24,5 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when the text is too short to tell."""
     if len(words(text)) < MIN_WORDS:
         return None
-    code, _prob = _identifier().classify(text[:20_000])
+    code, _prob = _identifier().classify(text[:SAMPLE_CHARS])
     return code

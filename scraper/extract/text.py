@@ -21,12 +21,15 @@ from scraper.settings import CleanSettings
 from scraper.textnorm import match_key
 
 _ELLIPSIS = ("...", "…")
+#: Only lines of at least this many words are removed as repeats: short labels and list
+#: items ("Stats", "½ cup oatmeal") legitimately recur in an article.
+MIN_REPEAT_WORDS = 6
 #: An echo must keep at least this many characters before its ellipsis.
 _MIN_ECHO_CHARS = 8
 
 
 @dataclass
-class _Meta:
+class Meta:
     """Metadata found while cleaning; first value found wins."""
 
     title: str | None = None
@@ -35,6 +38,7 @@ class _Meta:
     modified: str | None = None
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
+    language_hint: Callable[[], str | None] = lambda: None
 
 
 def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
@@ -44,23 +48,10 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
     `source` is recorded as given. `template` holds `match_key`s of lines known to be
     template from other documents of the run (see `TemplateLines`).
     """
-    settings = settings or CleanSettings()
-    rules = rules or default_rules()
     lines = split_lines(text)
-    # The raw text's language only helps read date lines: worked out on first need.
-    language_hint = cache(lambda: detect_language(" ".join(l.text for l in lines)))
-    meta = _Meta()
-
-    _apply_rules(lines, rules, template, meta, language_hint)
-    _drop_echoes(lines)
-    meta.title = _take_title(lines, settings)
-    _drop_lists(lines, settings)
-    paragraphs = _dedupe(_join_datelines([l.text for l in lines if l.keep]))
-    if paragraphs:
-        paragraphs[-1] = rules.trailer.sub("", paragraphs[-1]).rstrip()
-    body = "\n\n".join(p for p in paragraphs if p)
-
-    warnings = [] if body else ["no article text found"]
+    meta = Meta()
+    body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
+                                   template=template, find_title=True))
     return build_article(
         source=source,
         text=body,
@@ -69,12 +60,41 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
         authors=meta.authors or meta.editors,
         published=meta.published,
         modified=meta.modified,
-        language=detect_language(body) or language_hint(),
-        warnings=warnings,
+        language=detect_language(body) or meta.language_hint(),
+        warnings=[] if body else ["no article text found"],
     )
 
 
-def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], meta: _Meta,
+def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None = None,
+                rules: RuleSet | None = None, template: frozenset[str] = frozenset(),
+                find_title: bool = False, language: str | None = None) -> list[str]:
+    """The shared text rules over `lines`; returns the article's paragraphs.
+
+    Metadata found on the way (title when `find_title`, authors, dates, site) goes into
+    `meta`; a title already in `meta` is removed wherever it repeats in the body.
+    `language`, when known, helps read date lines; otherwise it is detected on first need.
+    """
+    settings = settings or CleanSettings()
+    rules = rules or default_rules()
+    if language:
+        meta.language_hint = lambda: language
+    else:
+        meta.language_hint = cache(lambda: detect_language(" ".join(l.text for l in lines)))
+
+    _apply_rules(lines, rules, template, meta, meta.language_hint)
+    _drop_echoes(lines)
+    if find_title:
+        meta.title = _take_title(lines, settings)
+    elif meta.title:
+        _drop_repeats(lines, meta.title)
+    _drop_lists(lines, settings)
+    paragraphs = _dedupe(_join_datelines([l.text for l in lines if l.keep]))
+    if paragraphs:
+        paragraphs[-1] = rules.trailer.sub("", paragraphs[-1]).rstrip()
+    return [p for p in paragraphs if p]
+
+
+def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], meta: Meta,
                  language: Callable[[], str | None]) -> None:
     """Drop lines the phrase tables and the run's template name; collect metadata."""
     for line in lines:
@@ -89,8 +109,8 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
         elif rules.list_header.fullmatch(text):
             line.drop("list header")
             line.role = "list_header"
-        elif rules.drop.fullmatch(text):
-            line.drop("phrase")
+        elif line.role != "row" and rules.drop.fullmatch(text):
+            line.drop("phrase")  # (a table row is structure, whatever its shape)
         elif rules.caption.search(text):
             line.drop("caption")
         elif looks_like_date(text) and (date := parse_date_line(text, rules, language())):
@@ -99,7 +119,7 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
                 setattr(meta, date.kind, date.value)
 
 
-def _take_meta(text: str, rules: RuleSet, meta: _Meta) -> bool:
+def _take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:
     for pattern in rules.meta:
         if m := pattern.fullmatch(text):
             found = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
@@ -157,13 +177,18 @@ def _take_title(lines: list[Line], settings: CleanSettings) -> str | None:
         if is_prose(text):
             return None
         if i not in in_lists and lines[i].n_words >= 2 and is_headline_like(text):
-            title_key = match_key(text)
-            for line in lines:
-                if line.keep and match_key(line.text) == title_key:
-                    line.drop("title")
+            _drop_repeats(lines, text)
             lines[i].role = "title"
             return text
     return None
+
+
+def _drop_repeats(lines: list[Line], title: str) -> None:
+    """Drop the title wherever it stands in the body."""
+    title_key = match_key(title)
+    for line in lines:
+        if line.keep and match_key(line.text) == title_key:
+            line.drop("title")
 
 
 def _drop_lists(lines: list[Line], settings: CleanSettings) -> None:
@@ -198,7 +223,7 @@ def _join_datelines(paragraphs: list[str]) -> list[str]:
 
 
 def _dedupe(paragraphs: list[str]) -> list[str]:
-    """Keep each paragraph once, in first-seen order.
+    """Keep each paragraph (MIN_REPEAT_WORDS or more) once, in first-seen order.
 
     A heading whose section repeats earlier text (a page that prints its article twice,
     the second time with sub-headings) moves to just before that text's first copy, so
@@ -213,7 +238,7 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
         key = match_key(text)
         if not key:
             continue
-        if key in seen:
+        if key in seen and len(key.split()) >= MIN_REPEAT_WORDS:
             if pending is not None and first[key] in out:
                 # At the very top a moved heading would read as the title: leave it out.
                 at = out.index(first[key])

@@ -1,0 +1,277 @@
+"""Page metadata from HTML: JSON-LD first, then meta tags, then the markup itself.
+
+Read before the page is pruned (pruning removes <meta>, <link> and <script>).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import Tag
+
+from scraper.textnorm import tidy
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•·»]\s+|\s+::\s+")
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
+
+_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
+                   "pubdate", "publishdate", "publish-date", "publish_date", "date",
+                   "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date",
+                   "parsely-pub-date", "article.published", "content_publishdate",
+                   "originalpublicationdate", "release_date")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified",
+                  "last-modified", "dcterms.modified", "article.updated")
+_AUTHOR_META = ("author", "article:author", "byl", "sailthru.author", "parsely-author",
+                "dc.creator", "content_author")
+
+
+@dataclass
+class PageMeta:
+    """What the markup says about the article (each None or empty when it says nothing)."""
+
+    title: str | None = None
+    h1: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    image: str | None = None
+    tags: list[str] = field(default_factory=list)
+    body_hint: str | None = None  # JSON-LD articleBody, when the page has one
+    url_date: str | None = None
+
+
+def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMeta:
+    """Collect metadata from a parsed, not yet pruned page (`dom.tags_by_name` of it)."""
+    meta = PageMeta()
+    metas = _meta_tags(index.get("meta", ()))
+    ld = _json_ld(index.get("script", ()))
+
+    title = index.get("title")
+    meta.title = _first(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"),
+                        _text(title[0]) if title else None)
+    h1 = index.get("h1")
+    meta.h1 = _text(h1[0]) if h1 else None
+    meta.site = _first(metas.get("og:site_name"), _name(ld.get("publisher")),
+                       metas.get("application-name"))
+    meta.authors = _authors(ld.get("author")) or _meta_authors(metas)
+    meta.published = _first(ld.get("datePublished"), ld.get("dateCreated"),
+                            *(metas.get(k) for k in _PUBLISHED_META), _time_tag(index.get("time", [])))
+    meta.modified = _first(ld.get("dateModified"), *(metas.get(k) for k in _MODIFIED_META))
+    meta.image = _first(_image(ld.get("image")), metas.get("og:image"),
+                        metas.get("twitter:image"))
+    meta.tags = _tags(ld.get("keywords"), metas)
+    body = ld.get("articleBody")
+    meta.body_hint = body if isinstance(body, str) and body.strip() else None
+
+    html = index.get("html")
+    lang = (html[0].get("lang") or html[0].get("xml:lang")) if html else None
+    lang = lang or metas.get("content-language") or metas.get("og:locale")
+    if lang and (m := _LANG.match(str(lang).strip())):
+        meta.language = m.group(1).lower()
+
+    canonical = None
+    for link in index.get("link", ()):
+        if not link.get("href"):
+            continue
+        rel = link.get("rel") or []
+        if "canonical" in [r.lower() for r in (rel if isinstance(rel, list) else [rel])]:
+            canonical = link["href"]
+            break
+    canonical = canonical or metas.get("og:url") or _url_of(ld)
+    if canonical and url:
+        canonical = urljoin(url, canonical)
+    if canonical and urlsplit(canonical).scheme in ("http", "https"):
+        meta.canonical_url = canonical.strip()
+    for candidate in (url, meta.canonical_url):
+        if candidate and (m := _URL_DATE.search(urlsplit(candidate).path)):
+            meta.url_date = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            break
+    if meta.image and url:
+        meta.image = urljoin(url, meta.image)
+    return meta
+
+
+def strip_site_suffix(title: str, site: str | None, h1: str | None) -> str:
+    """ "Headline - Site Name" -> "Headline", when the markup shows which part is the site."""
+    title = tidy(title)
+    if h1 and tidy(h1) and tidy(h1) in title:
+        return tidy(h1)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    site_key = re.sub(r"\W+", "", (site or "").lower())
+    for cut in (parts[-1], parts[0]):  # the site stands last, sometimes first
+        key = re.sub(r"\W+", "", cut.lower())
+        if site_key and key and (key in site_key or site_key in key):
+            rest = title.replace(cut, "", 1).strip(" |-–—:•·»")
+            return rest or title
+    return title
+
+
+def normalise_date(value: str | None, now: datetime | None = None) -> str | None:
+    """An ISO 8601 string from a machine-readable date; None when unreadable, before
+    1990 or in the future. Keeps the offset the value has; a date alone stays a date."""
+    if not value:
+        return None
+    value = value.strip()
+    now = now or datetime.now(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    except ValueError:
+        parsed = _loose_date(value)
+        if parsed is None:
+            return None
+    if parsed.year < 1990:
+        return None
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if aware > now + timedelta(days=1):
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def _loose_date(value: str) -> datetime | None:
+    import dateparser
+
+    try:
+        return dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False,
+                                                 "REQUIRE_PARTS": ["day", "month", "year"]})
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _meta_tags(tags) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for tag in tags:
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
+        value = tag.get("content")
+        if key and value and str(value).strip():
+            key = str(key).strip().lower()
+            if key in ("article:tag", "article:author") and key in found:
+                found[key] += "\x1f" + str(value).strip()
+            else:
+                found.setdefault(key, str(value).strip())
+    return found
+
+
+def _json_ld(scripts) -> dict:
+    """The first article-like JSON-LD object (found through @graph too), or {}."""
+    for script in scripts:
+        if "ld+json" not in str(script.get("type", "")).lower():
+            continue
+        raw = script.string or script.get_text()
+        try:
+            data = json.loads(raw.strip().rstrip(";"), strict=False)
+        except (ValueError, AttributeError):
+            continue
+        for item in _walk_ld(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+                return item
+    return {}
+
+
+def _walk_ld(data) -> list[dict]:
+    items: list[dict] = []
+    stack = [data]
+    while stack and len(items) < 200:
+        node = stack.pop(0)
+        if isinstance(node, list):
+            stack[:0] = node
+        elif isinstance(node, dict):
+            items.append(node)
+            if isinstance(node.get("@graph"), list):
+                stack[:0] = node["@graph"]
+    return items
+
+
+def _first(*values) -> str | None:
+    for value in values:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and tidy(value):
+            return tidy(value)
+    return None
+
+
+def _text(tag) -> str | None:
+    return tidy(tag.get_text(" ")) or None if tag is not None else None
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return _first(value.get("name"))
+    return _first(value)
+
+
+def _authors(value) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for item in values:
+        name = _name(item)
+        if name and not name.startswith("http") and name not in names:
+            names.append(name)
+    return names
+
+
+def _meta_authors(metas: dict[str, str]) -> list[str]:
+    for key in _AUTHOR_META:
+        if key in metas:
+            names = [tidy(n) for n in metas[key].split("\x1f")]
+            return [n for n in names if n and not n.startswith("http")]
+    return []
+
+
+def _image(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return _first(value.get("url"), value.get("contentUrl"))
+    return _first(value)
+
+
+def _tags(keywords, metas: dict[str, str]) -> list[str]:
+    raw: list[str] = []
+    if isinstance(keywords, list):
+        raw.extend(k for k in keywords if isinstance(k, str))
+    elif isinstance(keywords, str):
+        raw.extend(keywords.split(","))
+    if "article:tag" in metas:
+        raw.extend(metas["article:tag"].split("\x1f"))
+    for key in ("news_keywords", "keywords"):
+        if key in metas and not raw:
+            raw.extend(metas[key].split(","))
+    tags: list[str] = []
+    for tag in raw:
+        tag = tidy(tag)
+        if tag and tag.lower() not in (t.lower() for t in tags):
+            tags.append(tag)
+    return tags[:50]
+
+
+def _time_tag(tags) -> str | None:
+    for tag in tags[:5]:
+        value = tag.get("datetime")
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", str(value)):
+            return str(value)
+    return None
+
+
+def _url_of(ld: dict) -> str | None:
+    entity = ld.get("mainEntityOfPage")
+    if isinstance(entity, dict):
+        entity = entity.get("@id") or entity.get("url")
+    return _first(ld.get("url"), entity)
