@@ -48,6 +48,8 @@ _SPACES = re.compile(r"\s+")
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
+#: A box named as furniture that holds more prose than this (characters) is a wrapper.
+MAX_FURNITURE_PROSE = 1000
 
 
 @dataclass(slots=True)
@@ -161,15 +163,20 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     total: defaultdict[int, int] = defaultdict(int)
     links: defaultdict[int, int] = defaultdict(int)
     tags: dict[int, Tag] = {}
+    prose: defaultdict[int, int] = defaultdict(int)  # characters of prose-like blocks
     chains: list[list[int]] = []
     for block in blocks:
         chain = []
         el = block.container
+        content = len(block.text) - block.link_chars
+        is_prose = content >= MIN_VOTING_CHARS and block.link_density <= MAX_LINK_DENSITY
         while el is not None and el.name != "[document]":
             key = id(el)
             tags[key] = el
             total[key] += len(block.text)
             links[key] += block.link_chars
+            if is_prose:
+                prose[key] += content
             chain.append(key)
             el = el.parent
         chains.append(chain)
@@ -177,7 +184,10 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     level = {key: furniture_level(tag) for key, tag in tags.items()}
 
     def furniture(key: int, region_chars: int) -> bool:
-        return level[key] == 3 or (level[key] == 2 and total[key] < 0.5 * region_chars)
+        # A share bar or author box holds little prose; a box so named that holds an
+        # article's worth of it is a misnamed wrapper ("author-and-share" on okezone).
+        return level[key] == 3 or (level[key] == 2 and total[key] < 0.5 * region_chars
+                                   and prose[key] < MAX_FURNITURE_PROSE)
 
     score: defaultdict[int, float] = defaultdict(float)
     for block, chain in zip(blocks, chains):
@@ -225,7 +235,8 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
             if key in chosen:
                 return not (block.link_density > MAX_LINK_DENSITY and block.tag not in _HEADINGS)
             # Inside the region, a furniture box goes unless it holds most of the text.
-            if level[key] and (level[key] == 3 or total[key] < 0.5 * region_chars):
+            if level[key] and (level[key] == 3 or (total[key] < 0.5 * region_chars
+                                                   and prose[key] < MAX_FURNITURE_PROSE)):
                 return False
         return False
 

@@ -41,7 +41,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     prune(index)
     blocks = text_blocks(soup)
 
-    meta = Meta(title=_title(page))
+    meta = Meta(title=_title(page, url))
     lines = [Line(block.text, True, role="row" if block.is_row else "body")
              for block in main_blocks(blocks)]
     # One language guess per page, on the article's text before the rules: it reads the
@@ -72,9 +72,9 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     )
 
 
-def _title(page: PageMeta) -> str | None:
+def _title(page: PageMeta, url: str | None) -> str | None:
     title = page.title or page.h1
-    return strip_site_suffix(title, page.site, page.h1) if title else None
+    return strip_site_suffix(title, page.site, page.h1, page.canonical_url or url) if title else None
 
 
 def _visible_date(blocks, rules: RuleSet, meta: Meta) -> DateLine | None:

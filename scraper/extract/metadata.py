@@ -17,7 +17,7 @@ from scraper.textnorm import tidy
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])")
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•·»]\s+|\s+::\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•·»]\s+|\s+::\s+|(?<=\w):\s+")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
 
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
@@ -100,21 +100,41 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     return meta
 
 
-def strip_site_suffix(title: str, site: str | None, h1: str | None) -> str:
-    """ "Headline - Site Name" -> "Headline", when the markup shows which part is the site."""
+def strip_site_suffix(title: str, site: str | None, h1: str | None,
+                      url: str | None = None) -> str:
+    """ "Headline - Site Name" -> "Headline", when the markup shows which part is the site:
+    the page's <h1> opens the title, or one end of it names the site or the domain."""
     title = tidy(title)
-    if h1 and tidy(h1) and tidy(h1) in title:
-        return tidy(h1)
+    h1 = tidy(h1 or "")
+    if h1 and len(h1.split()) >= 3 and h1 in title:
+        return h1  # "Site: Section - Headline" with the headline as the page's <h1>
+    title = _strip_site(title, site, url)
+    # The visible headline may say more than the tag ("In Picture: ..."): it wins.
+    if h1 and title in h1 and len(h1) <= len(title) + 40:
+        return h1
+    return title
+
+
+def _strip_site(title: str, site: str | None, url: str | None) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    site_key = re.sub(r"\W+", "", (site or "").lower())
+    names = {_squash(site or "")}
+    if url and (host := urlsplit(url).hostname):
+        host = host.removeprefix("www.")
+        names |= {_squash(host), _squash(host.split(".")[0])}
+    names.discard("")
     for cut in (parts[-1], parts[0]):  # the site stands last, sometimes first
-        key = re.sub(r"\W+", "", cut.lower())
-        if site_key and key and (key in site_key or site_key in key):
+        key = _squash(cut)
+        if key and any(key == name or (len(key) > 3 and (key in name or name in key))
+                       for name in names):
             rest = title.replace(cut, "", 1).strip(" |-–—:•·»")
             return rest or title
     return title
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
 
 
 def normalise_date(value: str | None, now: datetime | None = None) -> str | None:
