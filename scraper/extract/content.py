@@ -48,6 +48,8 @@ _SPACES = re.compile(r"\s+")
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
+#: A sibling of the best container joins it with at least this much prose (characters).
+MIN_SIBLING_PROSE = 100
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
 
@@ -222,11 +224,14 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     best_key = max(candidates, key=final)
     best = tags[best_key]
     chosen = {best_key}
-    threshold = max(10.0, 0.2 * final(best_key))
+    # Siblings with a fifth of the best score and some real prose are the same article
+    # split by an ad or an image (antaranews puts its lead paragraphs in their own div).
+    threshold = 0.2 * final(best_key)
     if best.parent is not None:
         for sibling in best.parent.find_all(True, recursive=False):
             key = id(sibling)
-            if key != best_key and key in score and final(key) >= threshold:
+            if key != best_key and key in score and final(key) >= threshold \
+                    and prose[key] >= MIN_SIBLING_PROSE:
                 chosen.add(key)
     region_chars = sum(total[k] for k in chosen)
 

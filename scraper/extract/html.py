@@ -15,6 +15,7 @@ from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines
 from scraper.record import Article, build_article
 from scraper.settings import CleanSettings
+from scraper.textnorm import tidy
 
 #: Visible date lines are looked for among this many text blocks from the top.
 _DATE_SCAN_BLOCKS = 200
@@ -38,6 +39,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     soup = parse(html)
     index = tags_by_name(soup)
     page = read_metadata(index, url)
+    captions = [tidy(tag.get_text(" ")) for tag in index.get("figcaption", ())]
     prune(index)
     blocks = text_blocks(soup)
 
@@ -49,6 +51,14 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     language = detect_language(" ".join(line.text for line in lines)) or page.language
     body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
                                    language=language))
+    if not body:
+        # A page with no text block of its own may still say it: in its structured data,
+        # or, for a photo story, in its captions.
+        fallback = page.body_hint.split("\n") if page.body_hint else captions
+        lines = [Line(tidy(text), True) for text in fallback if tidy(text)]
+        language = language or detect_language(" ".join(l.text for l in lines))
+        body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
+                                       language=language))
     if not body:
         warnings.append("no article text found")
     structured = normalise_date(page.published)
