@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from scraper.dedup import ExactDuplicates
 from scraper.errors import InputError
-from scraper.extract import TemplateLines, clean_text
-from scraper.inputs import Source, expand, read_text
+from scraper.extract import TemplateLines, clean_text, extract_html
+from scraper.inputs import Source, expand, read_bytes, read_text
+from scraper.record import Article
 from scraper.settings import Settings
 from scraper.store import JsonlOutput
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 
 
 @dataclass
@@ -42,14 +46,7 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
     A bad input is reported through `on_error` and counted; the others go on.
     """
     summary = Summary()
-    sources: list[Source] = []
-    for item in expand(args, TEXT_SUFFIXES):
-        if isinstance(item, InputError):
-            summary.failed.append(str(item))
-            on_error(item)
-        else:
-            sources.append(item)
-    summary.inputs = len(sources) + len(summary.failed)
+    sources = _sources(args, TEXT_SUFFIXES, summary, on_error)
 
     texts: dict[str, str] = {}  # stdin can be read once only: keep its text
     def load(source: Source) -> str:
@@ -69,8 +66,7 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
                 lines.add(load(source))
             except InputError as exc:
                 bad.add(source)
-                summary.failed.append(str(exc))
-                on_error(exc)
+                _fail(exc, summary, on_error)
         template = lines.keys()
 
     exact = ExactDuplicates()
@@ -80,8 +76,7 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
                 article = clean_text(load(source), source.name, settings=settings.clean,
                                      template=template)
             except InputError as exc:
-                summary.failed.append(str(exc))
-                on_error(exc)
+                _fail(exc, summary, on_error)
             else:
                 _emit(exact.mark(article), out, settings, summary)
         if on_progress:
@@ -89,7 +84,73 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
     return summary
 
 
-def _emit(article, out: JsonlOutput, settings: Settings, summary: Summary) -> None:
+def run_extract(args: list[str], settings: Settings, out: JsonlOutput, *,
+                on_error: Callable[[InputError], None],
+                on_progress: Callable[[int, int], None] | None = None,
+                url: str | None = None, workers: int = 1,
+                stdin: BinaryIO | None = None) -> Summary:
+    """Extract the article of every HTML page named by `args` into `out`, in input order.
+
+    With `workers` > 1 the pages are spread over that many processes; records are still
+    written by this process, one whole line at a time, in the order of the inputs.
+    """
+    summary = Summary()
+    sources = _sources(args, HTML_SUFFIXES, summary, on_error)
+    if url is not None and len(sources) != 1:
+        raise InputError("--url needs exactly one input")
+    tasks = []
+    for source in sources:
+        data = read_bytes(source, stdin) if source.path is None else None
+        tasks.append((source.name, str(source.path) if source.path else None, data, url))
+
+    exact = ExactDuplicates()
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(tasks) > 1 else None
+    try:
+        results = pool.map(_extract_task, tasks, chunksize=8) if pool else map(_extract_task, tasks)
+        for done, result in enumerate(results, 1):
+            if isinstance(result, InputError):
+                _fail(result, summary, on_error)
+            else:
+                _emit(exact.mark(result), out, settings, summary)
+            if on_progress:
+                on_progress(done, len(tasks))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return summary
+
+
+def _extract_task(task: tuple[str, str | None, bytes | None, str | None]) -> Article | InputError:
+    """One page, in a worker process or in this one: the record, or the input's error."""
+    name, path, data, url = task
+    try:
+        if data is None:
+            data = read_bytes(Source(name, Path(path)))
+        if not data.strip():
+            raise InputError(f"{name}: empty input")
+        return extract_html(data, url, source=name)
+    except InputError as exc:
+        return exc
+
+
+def _sources(args: list[str], suffixes: tuple[str, ...], summary: Summary,
+             on_error: Callable[[InputError], None]) -> list[Source]:
+    sources: list[Source] = []
+    for item in expand(args, suffixes):
+        if isinstance(item, InputError):
+            _fail(item, summary, on_error)
+        else:
+            sources.append(item)
+    summary.inputs = len(sources) + len(summary.failed)
+    return sources
+
+
+def _fail(exc: InputError, summary: Summary, on_error: Callable[[InputError], None]) -> None:
+    summary.failed.append(str(exc))
+    on_error(exc)
+
+
+def _emit(article: Article, out: JsonlOutput, settings: Settings, summary: Summary) -> None:
     if not article.text:
         summary.empty += 1
     if article.duplicate_of is not None:

@@ -15,6 +15,7 @@ _META_CHARSET = re.compile(
 #: real pages put scripts first, so a little more).
 _META_WINDOW = 4096
 # Labels pages use that Python spells differently or that browsers map to a superset.
+_LATIN_SINGLE_BYTE = re.compile(r"^(cp125[0-8]|iso8859_(1|2|3|4|9|10|13|14|15|16)|latin_1|mac_\w+)$")
 _ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
             "ascii": "cp1252", "us-ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030",
             "x-sjis": "shift_jis", "unicode": "utf-8", "utf8": "utf-8"}
@@ -60,6 +61,30 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is not None:
-        return data.decode(best.encoding, "replace"), best.encoding
-    return data.decode("utf-8", "replace"), "utf-8"
+    if best is None:
+        return data.decode("utf-8", "replace"), "utf-8"
+    encoding = best.encoding
+    # On short Western text detection wavers between single-byte Latin code pages
+    # (cp1250 for cp1252); windows-1252 is what browsers assume for unlabelled pages.
+    if _LATIN_SINGLE_BYTE.match(encoding):
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return data.decode(encoding, "replace"), encoding
+
+
+#: Control bytes that never occur in text (tab, newlines, form feed and escape do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are no text in any charset: NUL bytes outside a UTF-16/32 BOM,
+    or more than 10% control bytes in the first 8 KiB."""
+    head = data[:8192]
+    if not head or any(head.startswith(bom) for bom, _ in _BOMS[1:]):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    return controls > 0.1 * len(head)

@@ -30,12 +30,14 @@ _STRONG = re.compile(
     r"cookie|consent|footer|breadcrumb|navbar|menu|recommend|trending|popular|most-?read|"
     r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|caption|credit|"
     r"tag-?list|keywords|baca-?juga|lihat-?juga|terkait|rekomendasi|read-?also")
-#: Furniture only when the same class name has no content word in it
-#: ("read-more" is a link; "entry-content-read-more" is the article).
-_WEAK = re.compile(
-    r"read-?more|more-?stories|widget|modal|meta|date|time|hide|hidden|print|tool|follow|video|"
-    r"photo|img|image|figure|media|gallery|thumb|pager|pagination|login|toolbar|rating|"
-    r"copyright|skip|sr-only|(^|[\s_-])(ad|ads|nav)($|[\s_-])")
+#: Furniture only as a whole word of a class name ("figure", not "figures") and when the
+#: same class name has no content word in it ("entry-content-read-more" is the article).
+_WEAK_WORDS = frozenset((
+    "meta", "date", "time", "hide", "hidden", "print", "tool", "tools", "follow", "video",
+    "photo", "img", "image", "figure", "media", "gallery", "thumb", "thumbnail", "pager",
+    "pagination", "login", "toolbar", "rating", "copyright", "skip", "ad", "ads", "nav",
+    "modal", "widget", "readmore", "more", "sronly"))
+_NAME_WORDS = re.compile(r"[^a-z0-9]+")
 _POSITIVE = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|detail|read|isi|berita|news")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
@@ -50,6 +52,8 @@ MIN_VOTING_CHARS = 25
 MAX_LINK_DENSITY = 0.5
 #: A sibling of the best container joins it with at least this much prose (characters).
 MIN_SIBLING_PROSE = 100
+#: A lone <p> beside the best container joins it with at least this much prose.
+MIN_SIBLING_PARAGRAPH = 80
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
 
@@ -71,9 +75,15 @@ class Block:
         return self.container.name
 
     @property
-    def is_row(self) -> bool:
-        """A table row: cells joined by " | "."""
-        return self.container.name == "tr"
+    def role(self) -> str:
+        """How the text rules should treat it: "row" (a table row, cells joined by " | "),
+        "heading", "item" (a list item) or "body"."""
+        name = self.container.name
+        if name == "tr":
+            return "row"
+        if name in _HEADINGS:
+            return "heading"
+        return "item" if name in ("li", "dt", "dd") else "body"
 
 
 def prune(index: dict[str, list[Tag]]) -> None:
@@ -102,7 +112,8 @@ def furniture_level(tag: Tag) -> int:
             return 3
         if _STRONG.search(name):
             level = 2
-        elif level == 0 and _WEAK.search(name) and not _POSITIVE.search(name):
+        elif level == 0 and not _POSITIVE.search(name) \
+                and not _WEAK_WORDS.isdisjoint(_NAME_WORDS.split(name)):
             level = 1
     return level
 
@@ -230,9 +241,12 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     if best.parent is not None:
         for sibling in best.parent.find_all(True, recursive=False):
             key = id(sibling)
-            if key != best_key and key in score and final(key) >= threshold \
-                    and prose[key] >= MIN_SIBLING_PROSE:
-                chosen.add(key)
+            if key == best_key:
+                continue
+            if (key in score and final(key) >= threshold and prose[key] >= MIN_SIBLING_PROSE) \
+                    or (sibling.name == "p" and prose.get(key, 0) >= MIN_SIBLING_PARAGRAPH
+                        and links[key] <= MAX_LINK_DENSITY * total[key]):
+                chosen.add(key)  # a stray paragraph beside the article belongs to it
     region_chars = sum(total[k] for k in chosen)
 
     def keep(block: Block, chain: list[int]) -> bool:

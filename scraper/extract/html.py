@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from scraper.extract.charset import decode_html
+from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import main_blocks, prune, text_blocks
 from scraper.extract.dates import DateLine, looks_like_date, parse_date_line
 from scraper.extract.dom import parse, tags_by_name
@@ -12,7 +12,7 @@ from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
 from scraper.extract.metadata import PageMeta, normalise_date, read_metadata, strip_site_suffix
 from scraper.extract.rules import RuleSet, default_rules
-from scraper.extract.text import Meta, clean_lines
+from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article
 from scraper.settings import CleanSettings
 from scraper.textnorm import tidy
@@ -33,6 +33,11 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     rules = rules or default_rules()
     warnings: list[str] = []
     if isinstance(html, bytes):
+        if looks_binary(html):
+            return build_article(source=source if source is not None else (url or "-"),
+                                 url=url, canonical_url=url, text="",
+                                 warnings=["binary data, not an HTML page",
+                                           "no article text found"])
         html, _encoding = decode_html(html, charset)
     if "\x00" in html:
         html = html.replace("\x00", "")
@@ -44,8 +49,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     blocks = text_blocks(soup)
 
     meta = Meta(title=_title(page, url))
-    lines = [Line(block.text, True, role="row" if block.is_row else "body")
-             for block in main_blocks(blocks)]
+    lines = [Line(block.text, True, role=block.role) for block in main_blocks(blocks)]
     # One language guess per page, on the article's text before the rules: it reads the
     # date lines and goes into the record.
     language = detect_language(" ".join(line.text for line in lines)) or page.language
@@ -64,6 +68,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     structured = normalise_date(page.published)
     needs_visible = structured is None or structured.endswith(("+00:00", "Z"))
     visible = _visible_date(blocks, rules, meta) if needs_visible else None
+    writers = _visible_writers(blocks, rules) if not meta.authors else []
 
     return build_article(
         source=source if source is not None else (url or "-"),
@@ -72,7 +77,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         text=body,
         title=meta.title,
         site=page.site or meta.site or _domain(page.canonical_url or url),
-        authors=meta.authors or page.authors or meta.editors,
+        authors=meta.authors or writers or page.authors or meta.editors,
         published=_published(structured, visible, page.url_date),
         modified=normalise_date(page.modified) or meta.modified,
         language=language if body else None,
@@ -95,6 +100,16 @@ def _visible_date(blocks, rules: RuleSet, meta: Meta) -> DateLine | None:
             if found is not None and found.kind == "published":
                 return found
     return None
+
+
+def _visible_writers(blocks, rules: RuleSet) -> list[str]:
+    """Writers named in the page's visible text ("Penulis: ...", "By ...") near the top:
+    preferred to structured data, where Indonesian sites often name the editor."""
+    found = Meta()
+    for block in blocks[:_DATE_SCAN_BLOCKS]:
+        if len(block.text) <= 120:
+            take_meta(block.text, rules, found)
+    return found.authors
 
 
 def _published(structured: str | None, visible: DateLine | None,

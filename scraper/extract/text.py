@@ -88,7 +88,12 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     elif meta.title:
         _drop_repeats(lines, meta.title)
     _drop_lists(lines, settings)
-    paragraphs = _dedupe(_join_datelines([l.text for l in lines if l.keep]))
+    kept = [l for l in lines if l.keep]
+    # Text dumps have no markup: any heading-shaped line may head a section. In HTML
+    # only real headings do (a list item is never moved).
+    movable = {l.text for l in kept if l.role == "heading" or (l.role == "body"
+                                                               and is_heading(l.text))}
+    paragraphs = _dedupe(_join_datelines([l.text for l in kept]), movable)
     if paragraphs:
         paragraphs[-1] = rules.trailer.sub("", paragraphs[-1]).rstrip()
     return [p for p in paragraphs if p]
@@ -104,7 +109,7 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
             line.drop("no words")
         elif key in template:
             line.drop("template")
-        elif _take_meta(text, rules, meta):
+        elif take_meta(text, rules, meta):
             line.drop("meta")
         elif rules.list_header.fullmatch(text):
             line.drop("list header")
@@ -119,7 +124,9 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
                 setattr(meta, date.kind, date.value)
 
 
-def _take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:
+def take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:
+    """If `text` is a metadata line (a `meta` rule matches it whole), record what it names
+    (author, editor, site) in `meta` and return True."""
     for pattern in rules.meta:
         if m := pattern.fullmatch(text):
             found = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
@@ -222,7 +229,7 @@ def _join_datelines(paragraphs: list[str]) -> list[str]:
     return joined
 
 
-def _dedupe(paragraphs: list[str]) -> list[str]:
+def _dedupe(paragraphs: list[str], movable: set[str]) -> list[str]:
     """Keep each paragraph (MIN_REPEAT_WORDS or more) once, in first-seen order.
 
     A heading whose section repeats earlier text (a page that prints its article twice,
@@ -251,7 +258,7 @@ def _dedupe(paragraphs: list[str]) -> list[str]:
         if pending is not None:
             out.append(pending)
             pending = None
-        if is_heading(text):
+        if text in movable:
             pending = text
         else:
             out.append(text)
