@@ -29,7 +29,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from aeb_metric import corpus_score, page_scores  # noqa: E402
+from aeb_metric import corpus_score  # noqa: E402
 
 from scraper import extract_html  # noqa: E402
 
@@ -122,7 +122,7 @@ def load_aeb() -> list[tuple[str, str, str]]:
 
 def aeb_table(tools: dict, pages) -> dict[str, float]:
     print(f"\n## AEB: {len(pages)} pages, one process\n")
-    print(f"| tool | F1 | precision | recall | accuracy | ms/page | time vs trafilatura |")
+    print("| tool | F1 | precision | recall | accuracy | ms/page | time vs trafilatura |")
     print("|---|---|---|---|---|---|---|")
     times: dict[str, float] = {}
     rows = []

@@ -100,6 +100,32 @@ def prune(index: dict[str, list[Tag]]) -> None:
                 tag.decompose()
 
 
+def drop_link_lead_ins(anchors: list[Tag], lead_in: re.Pattern[str]) -> None:
+    """Remove "Baca juga: <a>Headline</a>" inside paragraphs: the link and its lead-in.
+    `anchors` are the page's <a> elements; `lead_in` matches at the end of the text
+    before a link (see the rule tables' link_lead_in)."""
+    for anchor in anchors:
+        if is_gone(anchor):
+            continue
+        before = anchor.previous_sibling
+        if before is None and anchor.parent is not None and anchor.parent.name in ("b", "strong", "em", "span"):
+            before = anchor.parent.previous_sibling  # "<strong>Baca juga:</strong> <a>"
+        while isinstance(before, NavigableString) and not before.strip():
+            before = before.previous_sibling
+        if before is None:
+            continue
+        text = before if isinstance(before, NavigableString) else before.get_text()
+        match = lead_in.search(str(text))
+        if match is None:
+            continue
+        if isinstance(before, NavigableString):
+            rest = str(before)[: match.start()]
+            before.replace_with(rest) if rest.strip() else before.extract()
+        else:
+            before.decompose()
+        anchor.decompose()
+
+
 def furniture_level(tag: Tag) -> int:
     """How surely the element's class or id names page furniture: 3 always (comments),
     2 strong (share bars, related links ...), 1 weak (a meta or photo box), 0 not."""

@@ -11,7 +11,7 @@ from bs4.element import CData, Declaration
 NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "math", "canvas",
               "object", "embed", "video", "audio", "picture", "img", "map", "button", "input",
               "select", "textarea", "option", "nav", "aside", "footer", "figure",
-              "figcaption", "link", "meta", "dialog", "form-control")
+              "figcaption", "link", "meta", "dialog")
 
 #: Block-level elements: a paragraph ends where one starts or ends.
 BLOCK_TAGS = frozenset((

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from scraper.extract.charset import decode_html, looks_binary
-from scraper.extract.content import main_blocks, prune, text_blocks
+from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
 from scraper.extract.dates import DateLine, looks_like_date, parse_date_line
 from scraper.extract.dom import parse, tags_by_name
 from scraper.extract.language import detect_language
@@ -46,6 +46,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     page = read_metadata(index, url)
     captions = [tidy(tag.get_text(" ")) for tag in index.get("figcaption", ())]
     prune(index)
+    drop_link_lead_ins(index.get("a", []), rules.link_lead_in)
     blocks = text_blocks(soup)
 
     meta = Meta(title=_title(page, url))

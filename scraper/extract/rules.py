@@ -16,7 +16,8 @@ from pathlib import Path
 
 from scraper.errors import ConfigError
 
-_KINDS = ("drop", "caption", "list_header", "meta", "trailer", "date_label", "modified_label")
+_KINDS = ("drop", "caption", "list_header", "meta", "trailer", "date_label", "modified_label",
+          "link_lead_in")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class RuleSet:
     trailer: re.Pattern[str]
     date_label: re.Pattern[str]
     modified_label: re.Pattern[str]
+    link_lead_in: re.Pattern[str]
     zones: dict[str, str] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
 
@@ -45,6 +47,8 @@ def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
         body = rf"(?:{body})\Z"
     elif anchor == "label":
         body = rf"^(?:{body})\s*[:\-–—]?\s*"
+    elif anchor == "lead_in":
+        body = rf"(?:^|(?<=[\s.!?\"”]))(?:{body})\s*\Z"
     return re.compile(body, re.IGNORECASE)
 
 
@@ -86,6 +90,7 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
         trailer=_union(lists["trailer"], anchor="end"),
         date_label=_union(lists["date_label"], anchor="label"),
         modified_label=_union(lists["modified_label"], anchor="label"),
+        link_lead_in=_union(lists["link_lead_in"], anchor="lead_in"),
         zones=zones,
         sources=tuple(tables),
     )

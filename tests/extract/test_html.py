@@ -98,3 +98,17 @@ def test_bytes_in_other_charsets_decode_right() -> None:
     # the HTTP header's charset, when given, is trusted when it fits the bytes
     koi = "<html><body>" + "<p>Москва сегодня объявила о новых мерах поддержки, сообщили власти.</p>" * 3
     assert "Москва" in extract_html(koi.encode("koi8-r"), charset="koi8-r").text
+
+
+def test_inline_related_link_lead_ins_go_with_their_link() -> None:
+    prose = "Gempa mengguncang wilayah timur pada Kamis sore, warga berhamburan keluar rumah. "
+    page = ("<html><body><article><p>" + prose * 2 +
+            'Baca juga: <a href="/x">Gempa Lain di Selatan</a> Petugas memeriksa bangunan. '
+            '<strong>Read more:</strong> <a href="/y">Quake hits south</a> '
+            'He discussed the related <a href="/z">building code</a> with engineers.</p>'
+            "<p>" + prose.replace("Gempa", "Hujan") * 2 + "</p></article></body></html>")
+    text = extract_html(page).text
+    assert "Baca juga" not in text and "Gempa Lain" not in text
+    assert "Read more" not in text and "Quake hits" not in text
+    assert "Petugas memeriksa bangunan." in text
+    assert "the related building code with engineers" in text  # no colon: prose
