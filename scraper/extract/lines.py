@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scraper.textnorm import tidy
+from scraper.textnorm import match_key, tidy
 
 # A sentence end: . ; : or an ellipsis, then any closing quotes or brackets, and perhaps a
 # short tag in brackets such as editor initials: "... pada Kamis sore. (mdk/yan)".
@@ -24,8 +24,12 @@ class Line:
     text: str
     block_start: bool  # a blank line (or the start of the document) stands before it
     keep: bool = True
-    role: str = "body"  # body | title | list_header | ...
+    role: str = "body"  # body | heading | item | row | title | list_header
     why: str = ""  # the rule that dropped it, for debugging
+    key: str = ""  # match_key(text), worked out once: every pass compares lines by it
+
+    def __post_init__(self) -> None:
+        self.key = match_key(self.text)
 
     def drop(self, why: str) -> None:
         self.keep = False
@@ -64,6 +68,7 @@ def _unwrap(lines: list[Line]) -> list[Line]:
         if (prev is not None and not line.block_start and len(prev.text) >= 40
                 and not ends_sentence(prev.text) and line.text[0].islower()):
             prev.text = f"{prev.text} {line.text}"
+            prev.key = match_key(prev.text)
         else:
             joined.append(line)
     return joined

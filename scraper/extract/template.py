@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from scraper.extract.lines import is_prose, split_lines
-from scraper.textnorm import match_key
 
 #: Prose lines of at least this many words identify an article.
 _PROSE_WORDS = 12
@@ -32,9 +31,8 @@ class TemplateLines:
     def add(self, text: str) -> None:
         """Take one document into account."""
         lines = split_lines(text)
-        prose = {match_key(l.text) for l in lines
-                 if l.n_words >= _PROSE_WORDS and is_prose(l.text)}
-        short = {match_key(l.text) for l in lines if l.n_words <= self.short_line_words}
+        prose = {l.key for l in lines if l.n_words >= _PROSE_WORDS and is_prose(l.text)}
+        short = {l.key for l in lines if l.n_words <= self.short_line_words}
         group = self._group_for(prose)
         for key in prose:
             self._owner.setdefault(key, group)

@@ -81,7 +81,7 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     else:
         meta.language_hint = cache(lambda: detect_language(" ".join(l.text for l in lines)))
 
-    _apply_rules(lines, rules, template, meta, meta.language_hint)
+    _apply_rules(lines, rules, template, meta)
     _drop_echoes(lines)
     if find_title:
         meta.title = _take_title(lines, settings)
@@ -99,15 +99,14 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     return [p for p in paragraphs if p]
 
 
-def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], meta: Meta,
-                 language: Callable[[], str | None]) -> None:
+def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str],
+                 meta: Meta) -> None:
     """Drop lines the phrase tables and the run's template name; collect metadata."""
     for line in lines:
         text = line.text
-        key = match_key(text)
-        if not key:
+        if not line.key:
             line.drop("no words")
-        elif key in template:
+        elif line.key in template:
             line.drop("template")
         elif take_meta(text, rules, meta):
             line.drop("meta")
@@ -118,7 +117,8 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str], me
             line.drop("phrase")  # (a table row is structure, whatever its shape)
         elif rules.caption.search(text):
             line.drop("caption")
-        elif looks_like_date(text) and (date := parse_date_line(text, rules, language())):
+        elif looks_like_date(text) and (date := parse_date_line(text, rules,
+                                                                meta.language_hint())):
             line.drop("date")
             if getattr(meta, date.kind) is None:
                 setattr(meta, date.kind, date.value)
@@ -141,15 +141,14 @@ def take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:
 
 def _drop_echoes(lines: list[Line]) -> None:
     """Drop truncated copies: "Putin Keukeuh Tuntut..." beside "Putin Keukeuh Tuntut Jaminan"."""
-    keys = [match_key(l.text) for l in lines]
-    for line, key in zip(lines, keys):
+    for line in lines:
         if not line.keep or not line.text.endswith(_ELLIPSIS):
             continue
         stem = line.text.rstrip(".… ")
         stem_key = match_key(stem)
         if len(stem) < _MIN_ECHO_CHARS or not stem_key:
             continue
-        if any(other != key and other.startswith(stem_key) for other in keys):
+        if any(other.key != line.key and other.key.startswith(stem_key) for other in lines):
             line.drop("echo")
 
 
@@ -194,7 +193,7 @@ def _drop_repeats(lines: list[Line], title: str) -> None:
     """Drop the title wherever it stands in the body."""
     title_key = match_key(title)
     for line in lines:
-        if line.keep and match_key(line.text) == title_key:
+        if line.keep and line.key == title_key:
             line.drop("title")
 
 
