@@ -222,10 +222,14 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     page_chars = max(total.values())
     level = {key: furniture_level(tag) for key, tag in tags.items()}
 
-    def furniture(key: int, region_chars: int) -> bool:
-        # A share bar or author box holds little prose; a box so named that holds an
-        # article's worth of it is a misnamed wrapper ("author-and-share" on okezone).
-        return level[key] == 3 or (level[key] == 2 and total[key] < 0.5 * region_chars
+    def furniture(key: int, region_chars: int, weakest: int) -> bool:
+        """Is the element furniture of at least level `weakest`? Comment boxes always
+        are; a share bar or author box holds little of the region's text and prose, so a
+        box so named that holds an article's worth is a misnamed wrapper
+        ("author-and-share" on okezone)."""
+        if level[key] < weakest:
+            return False
+        return level[key] == 3 or (total[key] < 0.5 * region_chars
                                    and prose[key] < MAX_FURNITURE_PROSE)
 
     score: defaultdict[int, float] = defaultdict(float)
@@ -233,7 +237,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
         content = len(block.text) - block.link_chars
         if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
             continue
-        if any(furniture(key, page_chars) for key in chain):
+        if any(furniture(key, page_chars, weakest=2) for key in chain):
             continue  # text in comments or a sidebar does not vote
         vote = 1 + block.text.count(",") + block.text.count("،") + min(content / 100, 3)
         # Votes go to the paragraph's container and two levels above, never to the
@@ -279,9 +283,8 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
         for key in chain:
             if key in chosen:
                 return not (block.link_density > MAX_LINK_DENSITY and block.tag not in _HEADINGS)
-            # Inside the region, a furniture box goes unless it holds most of the text.
-            if level[key] and (level[key] == 3 or (total[key] < 0.5 * region_chars
-                                                   and prose[key] < MAX_FURNITURE_PROSE)):
+            # Inside the region even a weakly named box (a photo or meta box) goes.
+            if furniture(key, region_chars, weakest=1):
                 return False
         return False
 
