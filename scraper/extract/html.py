@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
 from scraper.extract.dates import DateLine, looks_like_date, parse_date_line
 from scraper.extract.dom import parse, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
-from scraper.extract.metadata import PageMeta, normalise_date, read_metadata, strip_site_suffix
+from scraper.extract.metadata import (PageMeta, normalise_date, read_metadata, site_domain,
+                                      strip_site_suffix)
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article
 from scraper.settings import CleanSettings
 from scraper.textnorm import tidy
 
-#: Visible date lines are looked for among this many text blocks from the top.
-_DATE_SCAN_BLOCKS = 200
+#: Visible date and byline lines are looked for among this many text blocks from the top.
+_TOP_BLOCKS = 200
+#: A byline block is no longer than this (characters).
+_MAX_BYLINE_CHARS = 120
 
 
 def extract_html(html: str | bytes, url: str | None = None, *, source: str | None = None,
@@ -31,11 +32,11 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     markup: a page with no article gives a record with empty text and a warning.
     """
     rules = rules or default_rules()
+    source = source if source is not None else (url or "-")
     warnings: list[str] = []
     if isinstance(html, bytes):
         if looks_binary(html):
-            return build_article(source=source if source is not None else (url or "-"),
-                                 url=url, canonical_url=url, text="",
+            return build_article(source=source, url=url, canonical_url=url, text="",
                                  warnings=["binary data, not an HTML page",
                                            "no article text found"])
         html, _encoding = decode_html(html, charset)
@@ -67,17 +68,18 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     if not body:
         warnings.append("no article text found")
     structured = normalise_date(page.published)
-    needs_visible = structured is None or structured.endswith(("+00:00", "Z"))
-    visible = _visible_date(blocks, rules, meta) if needs_visible else None
-    writers = _visible_writers(blocks, rules) if not meta.authors else []
+    visible, writers = _visible_top(blocks, rules, meta,
+                                    want_date=structured is None
+                                    or structured.endswith(("+00:00", "Z")),
+                                    want_writers=not meta.authors)
 
     return build_article(
-        source=source if source is not None else (url or "-"),
+        source=source,
         url=url,
         canonical_url=page.canonical_url or url,
         text=body,
         title=meta.title,
-        site=page.site or meta.site or _domain(page.canonical_url or url),
+        site=page.site or meta.site or site_domain(page.canonical_url or url),
         authors=meta.authors or writers or page.authors or meta.editors,
         published=_published(structured, visible, page.url_date),
         modified=normalise_date(page.modified) or meta.modified,
@@ -93,24 +95,26 @@ def _title(page: PageMeta, url: str | None) -> str | None:
     return strip_site_suffix(title, page.site, page.h1, page.canonical_url or url) if title else None
 
 
-def _visible_date(blocks, rules: RuleSet, meta: Meta) -> DateLine | None:
-    """The first date line a reader sees near the top of the page."""
-    for block in blocks[:_DATE_SCAN_BLOCKS]:
-        if looks_like_date(block.text):
-            found = parse_date_line(block.text, rules, meta.language_hint())
-            if found is not None and found.kind == "published":
-                return found
-    return None
-
-
-def _visible_writers(blocks, rules: RuleSet) -> list[str]:
-    """Writers named in the page's visible text ("Penulis: ...", "By ...") near the top:
-    preferred to structured data, where Indonesian sites often name the editor."""
+def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
+                 want_writers: bool) -> tuple[DateLine | None, list[str]]:
+    """What a reader sees near the top of the page, outside the article body: the first
+    publish-date line, and writers named there ("Penulis: ...", "By ..."), which beat
+    structured data, where Indonesian sites often name the editor."""
+    date: DateLine | None = None
     found = Meta()
-    for block in blocks[:_DATE_SCAN_BLOCKS]:
-        if len(block.text) <= 120:
-            take_meta(block.text, rules, found)
-    return found.authors
+    if not (want_date or want_writers):
+        return None, []
+    for block in blocks[:_TOP_BLOCKS]:
+        text = block.text
+        if want_writers and len(text) <= _MAX_BYLINE_CHARS:
+            take_meta(text, rules, found)
+        if want_date and date is None and looks_like_date(text):
+            line = parse_date_line(text, rules, meta.language_hint())
+            if line is not None and line.kind == "published":
+                date = line
+                if not want_writers:
+                    break
+    return date, found.authors
 
 
 def _published(structured: str | None, visible: DateLine | None,
@@ -124,10 +128,3 @@ def _published(structured: str | None, visible: DateLine | None,
             and structured.endswith(("+00:00", "Z")) and len(visible.value) > 19:
         return visible.value
     return structured or (visible.value if visible else None) or url_date
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None

@@ -120,8 +120,7 @@ def _strip_site(title: str, site: str | None, url: str | None) -> str:
     if len(parts) < 2:
         return title
     names = {_squash(site or "")}
-    if url and (host := urlsplit(url).hostname):
-        host = host.removeprefix("www.")
+    if host := site_domain(url):
         names |= {_squash(host), _squash(host.split(".")[0])}
     names.discard("")
     for cut in (parts[-1], parts[0]):  # the site stands last, sometimes first
@@ -131,6 +130,12 @@ def _strip_site(title: str, site: str | None, url: str | None) -> str:
             rest = title.replace(cut, "", 1).strip(" |-–—:•·»")
             return rest or title
     return title
+
+
+def site_domain(url: str | None) -> str | None:
+    """The URL's host without "www.": the site's name when the page gives none."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
 
 
 def _squash(text: str) -> str:
