@@ -15,6 +15,7 @@ from scraper.extract.rules import RuleSet
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WEEKDAY_COMMA = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?\s*,\s*")  # "Jum'at, "
 _WEEKDAY_PARENS = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?\s*\(([^()]+)\)$")  # "Minggu (27/11/2022)"
 _TRAILING_ZONE = re.compile(r"\(?\b([A-Za-z]{1,5})\)?\s*$")
@@ -56,14 +57,35 @@ def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
     rest = _WEEKDAY_COMMA.sub("", rest)
     rest = _SEPARATORS.sub(" ", rest).strip()
     parsed = _dateparse(rest, language)
-    if parsed is None:
-        return None
-    now = now or datetime.now(timezone.utc)
-    if parsed.year < EARLIEST_YEAR or parsed > now.replace(tzinfo=None) + timedelta(days=1):
+    if parsed is None or not _plausible(parsed, now):
         return None
     if not _TIME.search(rest):
         return DateLine(kind, parsed.date().isoformat())
     return DateLine(kind, parsed.replace(microsecond=0).isoformat() + (offset or ""))
+
+
+def normalise_date(value: str | None, now: datetime | None = None) -> str | None:
+    """ISO 8601 from a machine-readable date (structured data, meta tags); None when
+    unreadable or implausible. Keeps the offset the value has; a date alone stays a date."""
+    if not value or not (value := value.strip()):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        parsed = _dateparse(value, None)
+    if parsed is None or not _plausible(parsed, now):
+        return None
+    if _DATE_ONLY.fullmatch(value):
+        return value
+    return parsed.replace(microsecond=0).isoformat()
+
+
+def _plausible(when: datetime, now: datetime | None) -> bool:
+    """Not before EARLIEST_YEAR and not later than a day from now (clocks and zones
+    differ by less than that)."""
+    now = now or datetime.now(timezone.utc)
+    aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when.year >= EARLIEST_YEAR and aware <= now + timedelta(days=1)
 
 
 def _take_zone(text: str, zones: dict[str, str]) -> tuple[str, str | None]:

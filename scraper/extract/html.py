@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
-from scraper.extract.dates import DateLine, looks_like_date, parse_date_line
+from scraper.extract.dates import DateLine, looks_like_date, normalise_date, parse_date_line
 from scraper.extract.dom import parse, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
-from scraper.extract.metadata import (PageMeta, normalise_date, read_metadata, site_domain,
-                                      strip_site_suffix)
+from scraper.extract.metadata import PageMeta, read_metadata, site_domain, strip_site_suffix
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article

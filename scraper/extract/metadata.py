@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
@@ -140,39 +139,6 @@ def site_domain(url: str | None) -> str | None:
 
 def _squash(text: str) -> str:
     return re.sub(r"\W+", "", text.lower())
-
-
-def normalise_date(value: str | None, now: datetime | None = None) -> str | None:
-    """An ISO 8601 string from a machine-readable date; None when unreadable, before
-    1990 or in the future. Keeps the offset the value has; a date alone stays a date."""
-    if not value:
-        return None
-    value = value.strip()
-    now = now or datetime.now(timezone.utc)
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-    except ValueError:
-        parsed = _loose_date(value)
-        if parsed is None:
-            return None
-    if parsed.year < 1990:
-        return None
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    if aware > now + timedelta(days=1):
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return value
-    return parsed.replace(microsecond=0).isoformat()
-
-
-def _loose_date(value: str) -> datetime | None:
-    import dateparser
-
-    try:
-        return dateparser.parse(value, settings={"RETURN_AS_TIMEZONE_AWARE": False,
-                                                 "REQUIRE_PARTS": ["day", "month", "year"]})
-    except (ValueError, TypeError, OverflowError):
-        return None
 
 
 def _meta_tags(tags) -> dict[str, str]:
