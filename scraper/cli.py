@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 import logging
 import sys
 import time
@@ -96,6 +98,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
@@ -105,14 +108,13 @@ def main_options(
 ) -> None:
     """Global options, before the command."""
     _setup_logging(quiet, log_format)
-    state["progress"] = not quiet and log_format is LogFormat.text and sys.stderr.isatty()
-
-
-state: dict[str, bool] = {"progress": False}
+    # A progress bar only for a person at a terminal; never under cron or with --quiet.
+    ctx.obj = {"progress": not quiet and log_format is LogFormat.text and sys.stderr.isatty()}
 
 
 @app.command()
 def clean(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="Text dumps: files (.txt, .txt.gz), folders, or - for stdin.")],
     out: Annotated[Optional[Path], typer.Option(
@@ -136,7 +138,7 @@ def clean(
     from scraper.pipeline import run_clean
 
     settings = _settings(config, keep_duplicates=keep_duplicates or None)
-    with _progress("clean") as on_progress, JsonlOutput(out) as sink:
+    with _progress("clean", ctx) as on_progress, JsonlOutput(out) as sink:
         summary = run_clean(paths, settings, sink,
                             on_error=lambda exc: log.error("%s", exc),
                             on_progress=on_progress)
@@ -145,6 +147,7 @@ def clean(
 
 @app.command()
 def extract(
+    ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="HTML pages: files (.html, .htm, .html.gz), folders, or - for stdin.")],
     url: Annotated[Optional[str], typer.Option(
@@ -176,7 +179,7 @@ def extract(
     from scraper.pipeline import run_extract
 
     settings = _settings(config, keep_duplicates=keep_duplicates or None)
-    with _progress("extract") as on_progress, JsonlOutput(out) as sink:
+    with _progress("extract", ctx) as on_progress, JsonlOutput(out) as sink:
         summary = run_extract(paths, settings, sink, url=url, workers=workers,
                               on_error=lambda exc: log.error("%s", exc),
                               on_progress=on_progress)
@@ -200,30 +203,17 @@ def _settings(config: Path | None, **overrides):
         raise typer.Exit(ExitCode.USAGE) from exc
 
 
-class _progress:
-    """A rich progress bar on a terminal; nothing under cron or with --quiet."""
+@contextmanager
+def _progress(label: str, ctx: typer.Context) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar when the global options asked for one; else None."""
+    if not (ctx.obj or {}).get("progress"):
+        yield None
+        return
+    from rich.progress import Progress
 
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self._bar = None
-
-    def __enter__(self):
-        if not state["progress"]:
-            return None
-        from rich.progress import Progress
-
-        self._bar = Progress(transient=True, console=None)
-        self._bar.start()
-        task = self._bar.add_task(self.label, total=None)
-
-        def advance(done: int, total: int) -> None:
-            self._bar.update(task, completed=done, total=total)
-
-        return advance
-
-    def __exit__(self, *exc_info) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def main() -> None:
