@@ -112,17 +112,23 @@ def main_options(
     ctx.obj = {"progress": not quiet and log_format is LogFormat.text and sys.stderr.isatty()}
 
 
+# Options every command that writes records takes, declared once.
+OutOption = Annotated[Optional[Path], typer.Option(
+    "--out", "-o", help="Write records here (atomically) instead of stdout.")]
+KeepDuplicatesOption = Annotated[bool, typer.Option(
+    "--keep-duplicates", help="Also write exact duplicates, marked by duplicate_of.")]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="Settings file (TOML); flags override it.")]
+
+
 @app.command()
 def clean(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="Text dumps: files (.txt, .txt.gz), folders, or - for stdin.")],
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", help="Write records here (atomically) instead of stdout.")] = None,
-    keep_duplicates: Annotated[bool, typer.Option(
-        "--keep-duplicates", help="Also write exact duplicates, marked by duplicate_of.")] = False,
-    config: Annotated[Optional[Path], typer.Option(
-        "--config", help="Settings file (TOML); flags override it.")] = None,
+    out: OutOption = None,
+    keep_duplicates: KeepDuplicatesOption = False,
+    config: ConfigOption = None,
 ) -> None:
     """Clean already-scraped text dumps into article records.
 
@@ -152,14 +158,11 @@ def extract(
         metavar="PATH", help="HTML pages: files (.html, .htm, .html.gz), folders, or - for stdin.")],
     url: Annotated[Optional[str], typer.Option(
         "--url", help="The page's URL, for a single input: resolves links, names the site.")] = None,
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", "-o", help="Write records here (atomically) instead of stdout.")] = None,
+    out: OutOption = None,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1, help="Spread the pages over this many processes.")] = 1,
-    keep_duplicates: Annotated[bool, typer.Option(
-        "--keep-duplicates", help="Also write exact duplicates, marked by duplicate_of.")] = False,
-    config: Annotated[Optional[Path], typer.Option(
-        "--config", help="Settings file (TOML); flags override it.")] = None,
+    keep_duplicates: KeepDuplicatesOption = False,
+    config: ConfigOption = None,
 ) -> None:
     """Extract the article and its metadata from saved HTML pages.
 
