@@ -56,7 +56,7 @@ def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
         rest = m.group(1)
     rest = _WEEKDAY_COMMA.sub("", rest)
     rest = _SEPARATORS.sub(" ", rest).strip()
-    parsed = _dateparse(rest, language)
+    parsed = _dateparse(rest, (language, *rules.date_languages))
     if parsed is None or not _plausible(parsed, now):
         return None
     if not _TIME.search(rest):
@@ -64,7 +64,8 @@ def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
     return DateLine(kind, parsed.replace(microsecond=0).isoformat() + (offset or ""))
 
 
-def normalise_date(value: str | None, now: datetime | None = None) -> str | None:
+def normalise_date(value: str | None, now: datetime | None = None,
+                   languages: tuple[str, ...] = ("en",)) -> str | None:
     """ISO 8601 from a machine-readable date (structured data, meta tags); None when
     unreadable or implausible. Keeps the offset the value has; a date alone stays a date."""
     if not value or not (value := value.strip()):
@@ -72,7 +73,7 @@ def normalise_date(value: str | None, now: datetime | None = None) -> str | None
     try:
         parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
-        parsed = _dateparse(value, None)
+        parsed = _dateparse(value, languages)
     if parsed is None or not _plausible(parsed, now):
         return None
     if _DATE_ONLY.fullmatch(value):
@@ -100,7 +101,9 @@ def _take_zone(text: str, zones: dict[str, str]) -> tuple[str, str | None]:
     return text, None
 
 
-def _dateparse(text: str, language: str | None) -> datetime | None:
+def _dateparse(text: str, languages: tuple[str | None, ...]) -> datetime | None:
+    """dateparser, one language at a time in the order given. Without a language it
+    tries all of its ~200 locales (~25 ms a call), so a guess and a short fixed list it is."""
     import dateparser  # imported here: it costs ~0.3 s and only date lines need it
 
     settings = {
@@ -108,17 +111,17 @@ def _dateparse(text: str, language: str | None) -> datetime | None:
         "REQUIRE_PARTS": ["day", "month", "year"],
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
-    # Without a language dateparser tries all of its ~200 locales (~25 ms a call); the
-    # document's language, then English, covers real pages at a fraction of that.
-    for languages in ([language] if language and language != "en" else [], ["en"]):
-        if not languages:
+    tried: set[str] = set()
+    for language in languages:
+        if not language or language in tried:
             continue
+        tried.add(language)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = dateparser.parse(text, languages=languages, settings=settings)
+                result = dateparser.parse(text, languages=[language], settings=settings)
         except (ValueError, TypeError, OverflowError, KeyError):
-            result = None
+            result = None  # also: a language dateparser does not know
         if result is not None:
             return result
     return None

@@ -66,7 +66,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
                                        language=language))
     if not body:
         warnings.append("no article text found")
-    structured = normalise_date(page.published)
+    structured = normalise_date(page.published, languages=rules.date_languages)
     visible, writers = _visible_top(blocks, rules, meta,
                                     want_date=structured is None
                                     or structured.endswith(("+00:00", "Z")),
@@ -81,7 +81,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         site=page.site or meta.site or site_domain(page.canonical_url or url),
         authors=meta.authors or writers or page.authors or meta.editors,
         published=_published(structured, visible, page.url_date),
-        modified=normalise_date(page.modified) or meta.modified,
+        modified=normalise_date(page.modified, languages=rules.date_languages) or meta.modified,
         language=language if body else None,
         image=page.image,
         tags=page.tags,

@@ -34,6 +34,7 @@ class RuleSet:
     modified_label: re.Pattern[str]
     link_lead_in: re.Pattern[str]
     zones: dict[str, str] = field(default_factory=dict)
+    date_languages: tuple[str, ...] = ("en",)
     sources: tuple[str, ...] = ()
 
 
@@ -69,8 +70,9 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
 
     lists: dict[str, list[str]] = {kind: [] for kind in _KINDS}
     zones: dict[str, str] = {}
+    date_languages: list[str] = []
     for name, table in tables.items():
-        unknown = set(table) - set(_KINDS) - {"zones"}
+        unknown = set(table) - set(_KINDS) - {"zones", "date_languages"}
         if unknown:
             raise ConfigError(f"{name}: unknown rule kind(s): {', '.join(sorted(unknown))}")
         for kind in _KINDS:
@@ -81,6 +83,7 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
                     raise ConfigError(f"{name}: bad {kind} pattern {pattern!r}: {exc}") from exc
                 lists[kind].append(pattern)
         zones.update({k.upper(): v for k, v in table.get("zones", {}).items()})
+        date_languages += [l for l in table.get("date_languages", []) if l not in date_languages]
 
     return RuleSet(
         drop=_union(lists["drop"], anchor="line"),
@@ -92,6 +95,7 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
         modified_label=_union(lists["modified_label"], anchor="label"),
         link_lead_in=_union(lists["link_lead_in"], anchor="lead_in"),
         zones=zones,
+        date_languages=tuple(date_languages) or ("en",),
         sources=tuple(tables),
     )
 

@@ -41,3 +41,10 @@ def test_date_lines(line: str, language: str | None, kind: str, value: str) -> N
 ])
 def test_not_date_lines(line: str) -> None:
     assert parse_date_line(line, default_rules(), "id", now=NOW) is None
+
+
+def test_a_wrong_language_guess_does_not_hide_a_date() -> None:
+    """Menu noise made langid guess Javanese for an Indonesian dump; the date must still
+    read (hypothesis found cleaning then differed between a first and second pass)."""
+    found = parse_date_line("Selasa, 25 Juni 2024 - 11:14 WIB", default_rules(), "jv", now=NOW)
+    assert found is not None and found.value == "2024-06-25T11:14:00+07:00"
