@@ -6,22 +6,31 @@ import re
 import unicodedata
 
 # Characters that only change how text looks, never what it says.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# (A regex, not str.translate with a dict: translate looks up every character in Python.)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_NON_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"\w+")
 
 
 def tidy(text: str) -> str:
     """NFC-normalise, drop invisible characters and collapse runs of white space to one space."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def match_tokens(text: str) -> list[str]:
+    """The words of `match_key`, in order (the units of shingles)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _WORD.findall(_INVISIBLE.sub("", text).casefold())
 
 
 def match_key(text: str) -> str:
     """A key under which two texts count as the same when they differ only in case,
-    white space, quotes or punctuation."""
-    return _NON_WORD.sub(" ", tidy(text).casefold()).strip()
+    white space, quotes or punctuation (other than the underscore, a word character)."""
+    return " ".join(match_tokens(text))
 
 
 def words(text: str) -> list[str]:
