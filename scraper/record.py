@@ -48,6 +48,22 @@ class Article:
         """One JSON Lines line (no trailing newline), UTF-8 characters kept as they are."""
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
+    @classmethod
+    def from_json(cls, line: str) -> Article:
+        """Read one JSON Lines record back. Raises ValueError (with the reason) when the line
+        is not a record of this schema version."""
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {version!r}, expected {SCHEMA_VERSION}")
+        missing = [name for name in _REQUIRED if not isinstance(data.get(name), str)]
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)}")
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
     def replace(self, **changes: Any) -> Article:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
@@ -59,6 +75,8 @@ FIELD_ORDER = (
     "duplicate_of", "similarity", "image", "tags", "warnings", "extracted_at",
 )
 
+_REQUIRED = ("id", "source", "text", "content_hash", "extracted_at")
+
 
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of the text under `match_key`: equal for texts that differ only in
@@ -66,11 +84,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(match_key(text).encode("utf-8")).hexdigest()
 
 
-def record_id(text_hash: str, canonical_url: str | None) -> str:
-    """A stable 16-hex-digit id: from the canonical URL when there is one, else the content."""
+def record_id(text_hash: str, canonical_url: str | None, source: str = "") -> str:
+    """A stable 16-hex-digit id: from the canonical URL when there is one, else from the
+    source and the content (the same input read again keeps its id; the same text from two
+    inputs gets two ids, so one can be marked a duplicate of the other)."""
     if canonical_url:
         return hashlib.sha256(f"url:{canonical_url}".encode()).hexdigest()[:16]
-    return text_hash[:16]
+    return hashlib.sha256(f"src:{source}\n{text_hash}".encode()).hexdigest()[:16]
 
 
 def build_article(*, source: str, text: str, canonical_url: str | None = None,
@@ -79,7 +99,7 @@ def build_article(*, source: str, text: str, canonical_url: str | None = None,
     text_hash = content_hash(text)
     clean = {k: (None if v == "" else v) for k, v in fields.items()}
     return Article(
-        id=record_id(text_hash, canonical_url),
+        id=record_id(text_hash, canonical_url, source),
         source=source,
         text=text,
         word_count=len(words(text)),
