@@ -1,5 +1,8 @@
-"""Dedup: decide which records repeat an earlier one."""
+"""Duplicates: canonical URLs, exact text hashes, and near duplicates by MinHash LSH."""
 
-from scraper.dedup.exact import ExactDuplicates
+from scraper.dedup.index import DedupStore, DuplicateIndex, Entry, MemoryStore, Verdict
+from scraper.dedup.minhash import SignatureParams
+from scraper.dedup.urls import canonical_url
 
-__all__ = ["ExactDuplicates"]
+__all__ = ["DedupStore", "DuplicateIndex", "Entry", "MemoryStore",
+           "SignatureParams", "Verdict", "canonical_url"]
