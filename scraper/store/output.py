@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from scraper.errors import InputError
 from scraper.record import Article
+
+
+def _temp_beside(path: Path) -> tuple[Path, TextIO]:
+    """A new temporary text file in `path`'s folder (same file system: rename is atomic)."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"{path}: folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return Path(tmp), os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write `data` as pretty JSON to `path`, whole or not at all."""
+    tmp, fh = _temp_beside(path)
+    try:
+        with fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class JsonlOutput:
@@ -33,12 +60,7 @@ class JsonlOutput:
         if self.path is None:
             self._fh = self._stream or sys.stdout
             return self
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise InputError(f"{self.path}: folder {folder} does not exist")
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        self._tmp = Path(tmp)
-        self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self._tmp, self._fh = _temp_beside(self.path)
         return self
 
     def write(self, article: Article) -> None:
@@ -66,3 +88,61 @@ class JsonlOutput:
             os.replace(self._tmp, self.path)  # atomic on POSIX within one file system
         else:
             self._tmp.unlink(missing_ok=True)
+
+
+class AppendOutput:
+    """Context manager appending records to a file whose committed length the state keeps.
+
+    For cron runs with `--state`: each record is written as one whole line and flushed to
+    the OS before the caller commits the state (with `committed_size`), so a run killed at
+    any moment leaves at most (a) a cut last line, which is removed on the next start,
+    and (b) whole lines written after the last commit, which are handed back as `recovered`
+    for the caller to enter into the state instead of writing them again.
+    """
+
+    def __init__(self, path: Path, committed: int | None) -> None:
+        self.path = path
+        self._committed = committed
+        self._fh: BinaryIO | None = None
+        self.recovered: list[str] = []
+        self.count = 0
+
+    def __enter__(self) -> AppendOutput:
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise InputError(f"{self.path}: folder {folder} does not exist")
+        try:
+            fh = self.path.open("ab+")
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc}") from exc
+        fh.seek(0)
+        data = fh.read()
+        whole = data.rfind(b"\n") + 1  # bytes up to the last complete line
+        if whole < len(data):
+            fh.truncate(whole)  # a line cut by a kill: its record was never committed
+        start = whole if self._committed is None or self._committed > whole else self._committed
+        self.recovered = [line for line in data[start:whole].decode("utf-8").splitlines()
+                          if line.strip()]
+        self._fh = fh
+        return self
+
+    @property
+    def committed_size(self) -> int:
+        """The file's length with every written line in it."""
+        assert self._fh is not None
+        return self._fh.tell()
+
+    def write(self, article: Article) -> None:
+        """Append one record as one line and hand it to the OS (survives SIGKILL)."""
+        assert self._fh is not None, "use AppendOutput as a context manager"
+        self._fh.seek(0, os.SEEK_END)
+        self._fh.write((article.to_json() + "\n").encode("utf-8"))
+        self._fh.flush()
+        self.count += 1
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
