@@ -17,7 +17,8 @@ import typer
 from scraper import __version__
 from scraper.errors import InputError, ScraperError
 from scraper.settings import load_settings
-from scraper.store import JsonlOutput
+from scraper.store import (AlreadyRunning, AppendOutput, JsonlOutput, RunLock, State,
+                           write_json_atomic)
 
 log = logging.getLogger("scraper")
 
@@ -29,6 +30,7 @@ class ExitCode:
     INPUT_FAILED = 1
     USAGE = 2
     INTERNAL = 70
+    LOCKED = 75  # EX_TEMPFAIL: another run holds the state; cron can simply try next time
     INTERRUPTED = 130
 
 
@@ -40,6 +42,7 @@ Examples:
   scraper clean dump.txt.gz -o out.jsonl    write the records to a file, atomically
   cat dump.txt | scraper clean - | jq .title
   scraper extract saved/ --workers 4        article and metadata from saved HTML pages
+  scraper dedup a.jsonl b.jsonl --report clusters.json
 
 \b
 Exit codes:
@@ -47,6 +50,7 @@ Exit codes:
   1    one or more inputs failed (reported on stderr; the others were written)
   2    bad usage: unknown option, bad value or settings file
   70   internal error (a bug: please report it)
+  75   another run is using the same --state folder (nothing was done; try later)
   130  interrupted
 """
 
@@ -116,7 +120,14 @@ def main_options(
 OutOption = Annotated[Optional[Path], typer.Option(
     "--out", "-o", help="Write records here (atomically) instead of stdout.")]
 KeepDuplicatesOption = Annotated[bool, typer.Option(
-    "--keep-duplicates", help="Also write exact duplicates, marked by duplicate_of.")]
+    "--keep-duplicates", help="Also write duplicates, marked by duplicate_of and similarity.")]
+StateOption = Annotated[Optional[Path], typer.Option(
+    "--state", help="State folder kept between runs (for cron): the duplicate index, seen "
+    "URLs, HTTP validators. One run at a time; with it, --out is appended to, never "
+    "replaced, and a killed run loses and repeats nothing.")]
+ThresholdOption = Annotated[Optional[float], typer.Option(
+    "--threshold", min=0.05, max=1.0,
+    help="Similarity at or above which a record is a near duplicate [default: 0.5].")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
     "--config", help="Settings file (TOML); flags override it.")]
 
@@ -189,11 +200,77 @@ def extract(
     _finish("extract", summary)
 
 
+@app.command()
+def dedup(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(
+        metavar="RECORDS", help="Record files (.jsonl, .jsonl.gz), folders, or - for stdin.")],
+    out: OutOption = None,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", help="Write the duplicate clusters found here (JSON).")] = None,
+    state: StateOption = None,
+    threshold: ThresholdOption = None,
+    keep_duplicates: KeepDuplicatesOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Drop (or mark) duplicate records: same canonical URL, same text, or near-same text.
+
+    Reads records of the documented schema from any source, in order; the first record
+    of each article is kept. URLs are compared in canonical form (tracking parameters,
+    www./m./AMP variants, fragments and trailing slashes folded; the page's own canonical
+    URL honoured). Texts are compared exactly (normalised) and by MinHash over word
+    3-shingles: a record whose estimated similarity to an earlier one reaches --threshold
+    (Jaccard, or containment for cut or extended versions) is a duplicate, written only
+    with --keep-duplicates, carrying duplicate_of and similarity. With --state, records
+    of earlier runs count as earlier records and nothing is written twice.
+
+    \b
+    Examples:
+      scraper dedup monday.jsonl tuesday.jsonl -o unique.jsonl --report clusters.json
+      scraper dedup new.jsonl --state ~/.scraper-state -o all.jsonl     # from cron
+    """
+    from scraper.pipeline import run_dedup
+
+    settings = _settings(config, keep_duplicates=keep_duplicates or None,
+                         dedup__threshold=threshold)
+    clusters: list[dict] | None = [] if report is not None else None
+    with _progress("dedup", ctx) as on_progress, _record_sink(out, state, settings) as (sink, st):
+        summary = run_dedup(paths, settings, sink, state=st, report=clusters,
+                            on_error=lambda exc: log.error("%s", exc), on_progress=on_progress)
+    if report is not None:
+        write_json_atomic(report, {"clusters": clusters})
+    _finish("dedup", summary)
+
+
+@contextmanager
+def _record_sink(out: Path | None, state_dir: Path | None, settings) -> Iterator[tuple]:
+    """Where records go, and the state when there is one (locked for the whole block)."""
+    if state_dir is None:
+        with JsonlOutput(out) as sink:
+            yield sink, None
+        return
+    from scraper.dedup.minhash import params_for
+
+    try:
+        with RunLock(state_dir), State.open(state_dir, params_for(settings.dedup)) as state:
+            if out is None:
+                with JsonlOutput(None) as sink:
+                    yield sink, state
+            else:
+                with AppendOutput(out, state.output_size(out)) as sink:
+                    yield sink, state
+    except AlreadyRunning as exc:
+        log.error("%s", exc)
+        raise typer.Exit(ExitCode.LOCKED) from exc
+
+
 def _finish(command: str, summary) -> None:
     """The closing summary line, and exit code 1 when any input failed."""
-    log.info("%s: %d inputs, %d records written, %d duplicates, %d without text, %d failed",
-             command, summary.inputs, summary.written, summary.duplicates, summary.empty,
-             len(summary.failed), extra={"fields": {"summary": summary.as_dict()}})
+    log.info("%s: %d inputs, %d records written, %d duplicates, %d seen before, "
+             "%d without text, %d failed",
+             command, summary.inputs, summary.written, summary.duplicates, summary.seen,
+             summary.empty, len(summary.failed),
+             extra={"fields": {"summary": summary.as_dict()}})
     if summary.failed:
         raise typer.Exit(ExitCode.INPUT_FAILED)
 

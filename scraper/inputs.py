@@ -96,4 +96,30 @@ def read_text(source: Source, stdin: BinaryIO | None = None) -> str:
     return decode_text(read_bytes(source, stdin), source.name)
 
 
-__all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "read_bytes", "read_text"]
+def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a UTF-8 text file of any size, gzip or not, read as a stream.
+
+    For record files, which can be far larger than one text dump. Raises InputError for
+    a file that cannot be read or is not UTF-8 text.
+    """
+    import gzip
+    import io
+
+    try:
+        raw: BinaryIO = stdin or sys.stdin.buffer if source.path is None else source.path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{source.name}: cannot read: {exc.strerror or exc}") from exc
+    with raw:
+        buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
+        stream = gzip.GzipFile(fileobj=buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else buffered
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=None)
+        number = 0
+        try:
+            for number, line in enumerate(text, 1):
+                yield number, line
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise InputError(f"{source.name}:{number + 1}: cannot read: {exc}") from exc
+
+
+__all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "iter_lines", "read_bytes",
+           "read_text"]

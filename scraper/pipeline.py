@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper.dedup import ExactDuplicates
+from scraper.emitter import Emitter, Sink, Summary
 from scraper.errors import InputError
 from scraper.extract import TemplateLines, clean_text, extract_html
-from scraper.inputs import Source, expand, read_bytes, read_text
+from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text
 from scraper.record import Article
 from scraper.settings import Settings
-from scraper.store import JsonlOutput
+from scraper.store import State
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
-@dataclass
-class Summary:
-    """What a run did, for the closing line and the exit code."""
-
-    inputs: int = 0
-    written: int = 0
-    duplicates: int = 0
-    empty: int = 0
-    failed: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, int]:
-        return {"inputs": self.inputs, "written": self.written,
-                "duplicates": self.duplicates, "empty": self.empty, "failed": len(self.failed)}
-
-
-def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
+def run_clean(args: list[str], settings: Settings, out: Sink, *,
               on_error: Callable[[InputError], None],
               on_progress: Callable[[int, int], None] | None = None,
               stdin: BinaryIO | None = None) -> Summary:
@@ -69,7 +55,7 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
                 _fail(exc, summary, on_error)
         template = lines.keys()
 
-    exact = ExactDuplicates()
+    emitter = Emitter(settings, out, summary)
     for done, source in enumerate(sources, 1):
         if source not in bad:
             try:
@@ -78,13 +64,13 @@ def run_clean(args: list[str], settings: Settings, out: JsonlOutput, *,
             except InputError as exc:
                 _fail(exc, summary, on_error)
             else:
-                _emit(exact.mark(article), out, settings, summary)
+                emitter.emit([article])
         if on_progress:
             on_progress(done, len(sources))
     return summary
 
 
-def run_extract(args: list[str], settings: Settings, out: JsonlOutput, *,
+def run_extract(args: list[str], settings: Settings, out: Sink, *,
                 on_error: Callable[[InputError], None],
                 on_progress: Callable[[int, int], None] | None = None,
                 url: str | None = None, workers: int = 1,
@@ -103,7 +89,7 @@ def run_extract(args: list[str], settings: Settings, out: JsonlOutput, *,
         data = read_bytes(source, stdin) if source.path is None else None
         tasks.append((source.name, str(source.path) if source.path else None, data, url))
 
-    exact = ExactDuplicates()
+    emitter = Emitter(settings, out, summary)
     pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(tasks) > 1 else None
     try:
         results = pool.map(_extract_task, tasks, chunksize=8) if pool else map(_extract_task, tasks)
@@ -111,13 +97,52 @@ def run_extract(args: list[str], settings: Settings, out: JsonlOutput, *,
             if isinstance(result, InputError):
                 _fail(result, summary, on_error)
             else:
-                _emit(exact.mark(result), out, settings, summary)
+                emitter.emit([result])
             if on_progress:
                 on_progress(done, len(tasks))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     return summary
+
+
+def run_dedup(args: list[str], settings: Settings, out: Sink, *,
+              on_error: Callable[[InputError], None],
+              on_progress: Callable[[int, int], None] | None = None,
+              state: State | None = None, stdin: BinaryIO | None = None,
+              report: list[dict] | None = None) -> Summary:
+    """Deduplicate records (JSON Lines from any command, or any tool writing the schema).
+
+    Records stream through in batches, so files of any size fit in memory. A line that is
+    not a record is reported (file and line number) and skipped. With `report` (a list),
+    the clusters found are appended to it.
+    """
+    summary = Summary()
+    sources = _sources(args, RECORD_SUFFIXES, summary, on_error)
+    emitter = Emitter(settings, out, summary, state, report=report is not None)
+    for done, source in enumerate(sources, 1):
+        records = _records(source, stdin, summary, on_error)
+        while batch := list(islice(records, 256)):
+            emitter.emit(batch)
+        if on_progress:
+            on_progress(done, len(sources))
+    if report is not None:
+        report.extend(emitter.report())
+    return summary
+
+
+def _records(source: Source, stdin: BinaryIO | None, summary: Summary,
+             on_error: Callable[[InputError], None]) -> Iterator[Article]:
+    try:
+        for number, line in iter_lines(source, stdin):
+            if line.strip():
+                try:
+                    yield Article.from_json(line)
+                except ValueError as exc:
+                    _fail(InputError(f"{source.name}:{number}: not a record: {exc}"),
+                          summary, on_error)
+    except InputError as exc:
+        _fail(exc, summary, on_error)
 
 
 def _extract_task(task: tuple[str, str | None, bytes | None, str | None]) -> Article | InputError:
@@ -148,14 +173,3 @@ def _sources(args: list[str], suffixes: tuple[str, ...], summary: Summary,
 def _fail(exc: InputError, summary: Summary, on_error: Callable[[InputError], None]) -> None:
     summary.failed.append(str(exc))
     on_error(exc)
-
-
-def _emit(article: Article, out: JsonlOutput, settings: Settings, summary: Summary) -> None:
-    if not article.text:
-        summary.empty += 1
-    if article.duplicate_of is not None:
-        summary.duplicates += 1
-        if not settings.keep_duplicates:
-            return
-    out.write(article)
-    summary.written += 1

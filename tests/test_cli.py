@@ -113,7 +113,7 @@ def test_quiet_prints_nothing_on_success_and_json_logs_parse() -> None:
     logged = run_cli("--log-format", "json", "clean", "seeds/", "nope.txt")
     lines = [json.loads(l) for l in logged.stderr.splitlines()]
     assert [l["level"] for l in lines] == ["error", "info"]
-    assert lines[1]["summary"] == {"inputs": 6, "written": 5, "duplicates": 0, "empty": 0,
+    assert lines[1]["summary"] == {"inputs": 6, "written": 5, "duplicates": 0, "seen": 0, "empty": 0,
                                    "failed": 1}
 
 

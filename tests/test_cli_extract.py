@@ -32,13 +32,17 @@ def test_folder_gzip_stdin_and_workers_keep_input_order(tmp_path: Path) -> None:
         (folder / f"p{i}.html").write_text(html, encoding="utf-8")
     (folder / "p6.html.gz").write_bytes(gzip.compress((FIXTURES / "html" / "en_table_article.html").read_bytes()))
     (folder / "notes.txt").write_text("not a page")
-    result = run_cli("extract", str(folder), "-", "--workers", "3", stdin=PAGE.read_bytes())
+    result = run_cli("extract", str(folder), "-", "--workers", "3", "--keep-duplicates",
+                     stdin=PAGE.read_bytes())
     assert result.returncode == 0, result.stderr
     got = records(result.stdout)
     assert [r["source"] for r in got] == [str(folder / f"p{i}.html") for i in range(6)] + \
         [str(folder / "p6.html.gz"), "-"]
     assert got[6]["language"] == "en"
     assert "8 records written" in result.stderr
+    # One article (one canonical URL) in six versions: the first is the record.
+    assert got[0]["duplicate_of"] is None
+    assert all(r["duplicate_of"] == got[0]["id"] for r in got[1:6] + got[7:])
 
 
 def test_exact_duplicate_pages_are_written_once(tmp_path: Path) -> None:

@@ -1,0 +1,132 @@
+"""The end of every pipeline: check each record against the duplicate index, write the
+ones to keep, then remember them (and, with a state, commit), in that order.
+
+Order is what makes cron runs safe: a record is written and handed to the OS before the
+state says so; a run killed in between leaves a line the next run finds past the committed
+length of the output and enters into the state instead of writing it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from scraper.dedup import DuplicateIndex, MemoryStore, Verdict
+from scraper.errors import InputError
+from scraper.record import Article
+from scraper.settings import Settings
+from scraper.store import AppendOutput, State
+
+
+class Sink(Protocol):
+    def write(self, article: Article) -> None: ...
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing line and the exit code."""
+
+    inputs: int = 0
+    written: int = 0
+    duplicates: int = 0
+    seen: int = 0  # handled by an earlier run on the same state: not written again
+    empty: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"inputs": self.inputs, "written": self.written, "duplicates": self.duplicates,
+                "seen": self.seen, "empty": self.empty, "failed": len(self.failed)}
+
+
+@dataclass
+class Cluster:
+    """A kept record and the duplicates found of it in this run (for `--report`)."""
+
+    id: str
+    url: str | None = None
+    title: str | None = None
+    duplicates: list[dict] = field(default_factory=list)
+
+
+class Emitter:
+    """Dedup and write records; with a `State`, persistently and crash-safely."""
+
+    def __init__(self, settings: Settings, sink: Sink, summary: Summary,
+                 state: State | None = None, *, report: bool = False) -> None:
+        self.settings = settings
+        self.sink = sink
+        self.summary = summary
+        self.state = state
+        self.index = DuplicateIndex.from_settings(state or MemoryStore(), settings.dedup)
+        self.clusters: dict[str, Cluster] | None = {} if report else None
+        self._this_run: set[str] = set()  # ids handled in this run
+        if state is not None and isinstance(sink, AppendOutput):
+            self._recover(sink)
+
+    def emit(self, articles: Iterable[Article]) -> None:
+        """Check, write and remember each record, in order."""
+        for verdict in self.index.check_many(list(articles)):
+            if verdict.reason == "seen":
+                if verdict.article.id not in self._this_run:
+                    self.summary.seen += 1  # handled by an earlier run: silent
+                    continue
+                verdict = self._repeat(verdict)  # the same URL or input twice in one run
+            self._this_run.add(verdict.article.id)
+            article = verdict.article
+            if not article.text:
+                self.summary.empty += 1
+            if article.duplicate_of is not None:
+                self.summary.duplicates += 1
+                self._note_duplicate(article, verdict.reason)
+                if self.settings.keep_duplicates:
+                    self.sink.write(article)
+                    self.summary.written += 1
+            else:
+                self.sink.write(article)
+                self.summary.written += 1
+                if self.clusters is not None:
+                    self.clusters[article.id] = Cluster(article.id, article.url, article.title)
+            if verdict.reason != "repeat":  # a repeat's id is in the index already
+                self.index.add(verdict)
+            self._commit()
+
+    @staticmethod
+    def _repeat(verdict: Verdict) -> Verdict:
+        article = verdict.article
+        return Verdict(article.replace(duplicate_of=article.id, similarity=None),
+                       verdict.entry, "repeat")
+
+    def _note_duplicate(self, article: Article, reason: str | None) -> None:
+        if self.clusters is None:
+            return
+        owner = article.duplicate_of or ""
+        cluster = self.clusters.setdefault(owner, Cluster(owner))
+        cluster.duplicates.append({"id": article.id, "url": article.url, "title": article.title,
+                                   "reason": reason, "similarity": article.similarity})
+
+    def _commit(self) -> None:
+        if self.state is None:
+            return
+        if isinstance(self.sink, AppendOutput):
+            self.state.set_output_size(self.sink.path, self.sink.committed_size)
+        self.state.commit()
+
+    def _recover(self, sink: AppendOutput) -> None:
+        """Enter records a killed run wrote after its last commit, without writing them."""
+        records = []
+        for line in sink.recovered:
+            try:
+                records.append(Article.from_json(line))
+            except ValueError as exc:
+                raise InputError(f"{sink.path}: a line after the last committed one is not a "
+                                 f"record ({exc}); move the file away to start a new one") from exc
+        for verdict in self.index.check_many(records):
+            if verdict.reason != "seen":
+                self.index.add(verdict)
+        self._commit()
+
+    def report(self) -> list[dict]:
+        """The clusters with at least one duplicate, first-seen record first."""
+        return [{"id": c.id, "url": c.url, "title": c.title, "duplicates": c.duplicates}
+                for c in (self.clusters or {}).values() if c.duplicates]
