@@ -36,12 +36,21 @@ def _codec(label: str | bytes | None) -> str | None:
 def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode `data`, trying the sources of truth in order; returns (text, encoding used).
 
-    A declared charset (HTTP header or <meta>) that fails on the bytes is distrusted
-    (pages often lie) and detection decides; nothing here raises on bad bytes.
+    Bytes that are valid UTF-8 are read as UTF-8 whatever the label. A declared charset
+    (HTTP header or <meta>) that fails on the bytes is distrusted (pages often lie) and
+    detection decides; nothing here raises on bad bytes.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(name, "replace"), name
+    if not data.isascii():
+        # Valid UTF-8 with non-ASCII bytes is UTF-8, whatever the label says: other
+        # encodings almost never form valid multi-byte sequences, and servers that label
+        # UTF-8 pages ISO-8859-1 (the HTTP default) are common.
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     candidates = [_codec(declared)]
     if m := _META_CHARSET.search(data[:_META_WINDOW]):
         candidates.append(_codec(m.group(1)))

@@ -1,0 +1,252 @@
+"""The HTTP client: httpx (async), with every rule a polite, safe crawler needs.
+
+One `Fetcher.fetch(url)` follows redirects itself (each hop checked for scheme, address and
+robots.txt, loops caught), waits its turn at the host's gate, retries connection errors,
+429 and 5xx with exponential backoff and jitter (Retry-After honoured), streams the body
+under a wire-size and a decompressed-size cap (decompressing itself, so a gzip bomb stops
+at the cap), and sends If-None-Match / If-Modified-Since when it has validators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+import zlib
+from collections.abc import Callable
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from scraper import __version__
+from scraper.fetch.politeness import HostGate
+from scraper.fetch.result import FetchResult
+from scraper.fetch.safety import private_address, unsafe_scheme
+from scraper.fetch.warc import WarcLog
+from scraper.settings import FetchSettings
+
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+SOURCE_TYPES = PAGE_TYPES + (
+    "application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
+    "application/rdf+xml", "application/x-gzip", "application/gzip", "application/octet-stream",
+    "text/plain")
+_RETRY_STATUS = {429, 500, 502, 503, 504}
+_ROBOTS_MAX = 512 * 1024
+
+
+class _Refused(Exception):
+    """A response the fetcher will not read (a policy, not a failure)."""
+
+
+class Fetcher:
+    """Async context manager holding one HTTP client and the politeness state of a run."""
+
+    def __init__(self, settings: FetchSettings, *, warc: WarcLog | None = None,
+                 gate: HostGate | None = None, sleep: Callable = asyncio.sleep) -> None:
+        self.settings = settings
+        self.gate = gate or HostGate(settings.delay, settings.per_host)
+        self.warc = warc
+        self._robots: dict[str, Protego | bool] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._sleep = sleep
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            trust_env=False,  # no proxies or netrc from the environment behind the user's back
+            timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
+                                  write=s.read_timeout, pool=None),
+            limits=httpx.Limits(max_connections=max(s.concurrency, 1) * 2,
+                                max_keepalive_connections=max(s.concurrency, 1) * 2),
+            headers={"User-Agent": s.user_agent.format(version=__version__),
+                     "Accept-Encoding": "gzip, deflate",
+                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                    accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
+        """Fetch `url`. Never raises for network or HTTP trouble: the result says."""
+        start = time.monotonic()
+        result = FetchResult(url, url)
+        seen = {url}
+        current = url
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        for _hop in range(self.settings.max_redirects + 1):
+            result = await self._hop(url, current, conditional if current == url else {}, accept)
+            location = result.headers.get("location")
+            if result.error is None and result.status in (301, 302, 303, 307, 308) and location:
+                target = urljoin(current, location.strip())
+                if target in seen:
+                    result.error = f"redirect loop at {target}"
+                    break
+                seen.add(target)
+                current = target
+                continue
+            break
+        else:
+            result.error = f"more than {self.settings.max_redirects} redirects"
+        result.elapsed = time.monotonic() - start
+        return result
+
+    async def _hop(self, url: str, current: str, headers: dict[str, str],
+                   accept: tuple[str, ...]) -> FetchResult:
+        """One URL of a redirect chain: checks, then attempts with retries."""
+        result = FetchResult(url, current)
+        reason = unsafe_scheme(current)
+        host = (urlsplit(current).hostname or "").lower()
+        if reason is None and not self.settings.allow_private:
+            reason = await private_address(host)
+        if reason is None and self.settings.obey_robots and not await self.allowed(current):
+            reason = "disallowed by robots.txt"
+        if reason is not None:
+            result.error, result.skipped = reason, True
+            return result
+        s = self.settings
+        for attempt in range(s.retries + 1):
+            result = FetchResult(url, current, attempts=attempt + 1)
+            async with self.gate.slot(host):
+                await self._attempt(result, headers, accept)
+            wait = self._retry_wait(result, attempt)
+            if wait is None:
+                break
+            if wait > s.max_retry_after:
+                result.error = f"{result.error}; Retry-After {wait:.0f} s is too long"
+                break
+            self.gate.defer(host, wait)
+        return result
+
+    def _retry_wait(self, result: FetchResult, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None when the result is final."""
+        if result.skipped or attempt >= self.settings.retries:
+            return None
+        if result.error is None or result.status not in _RETRY_STATUS and result.status is not None:
+            return None
+        after = _retry_after(result.headers.get("retry-after"))
+        if after is not None:
+            return after
+        return self.settings.backoff * 2 ** attempt * (0.5 + random.random())
+
+    async def _attempt(self, result: FetchResult, headers: dict[str, str],
+                       accept: tuple[str, ...]) -> None:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        s = self.settings
+        try:
+            async with asyncio.timeout(s.total_timeout):
+                async with self._client.stream("GET", result.final_url, headers=headers) as resp:
+                    result.status = resp.status_code
+                    result.headers = {k.lower(): v for k, v in resp.headers.items()}
+                    if resp.status_code >= 400:
+                        result.error = f"HTTP {resp.status_code}"
+                    elif 200 <= resp.status_code < 300:
+                        self._check_type(result, accept)
+                        raw = await self._read(resp, result)
+                        if self.warc is not None:
+                            self.warc.write(result, resp, raw)
+        except _Refused as exc:
+            result.error, result.skipped = str(exc), True
+            result.body = b""
+        except TimeoutError:
+            result.error = f"no complete response in {s.total_timeout:g} s"
+        except httpx.ConnectTimeout:
+            result.error = f"connect timeout ({s.connect_timeout:g} s)"
+        except httpx.ReadTimeout:
+            result.error = f"read timeout ({s.read_timeout:g} s between bytes)"
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            result.error = f"connection broken: {exc or type(exc).__name__}"
+        except httpx.ConnectError as exc:
+            result.error = f"cannot connect: {exc or type(exc).__name__}"
+        except httpx.HTTPError as exc:
+            result.error = f"{type(exc).__name__}: {exc}"
+
+    def _check_type(self, result: FetchResult, accept: tuple[str, ...]) -> None:
+        kind = result.content_type
+        if kind and kind not in accept:
+            raise _Refused(f"not a page: {kind}")
+        length = result.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.settings.max_bytes:
+            raise _Refused(f"too large: Content-Length {int(length):,} bytes "
+                           f"(cap {self.settings.max_bytes:,})")
+
+    async def _read(self, resp: httpx.Response, result: FetchResult) -> bytes:
+        """Stream the body under both caps; returns the raw (wire) bytes, sets the body."""
+        s = self.settings
+        encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+            raise _Refused(f"unsupported Content-Encoding {encoding!r}")
+        inflater = zlib.decompressobj(wbits=47) if encoding not in ("identity", "") else None
+        raw, body = bytearray(), bytearray()
+        async for chunk in resp.aiter_raw():
+            raw += chunk
+            if len(raw) > s.max_bytes:
+                raise _Refused(f"too large: over {s.max_bytes:,} bytes")
+            if inflater is None:
+                continue
+            try:
+                body += inflater.decompress(chunk, s.max_decompressed - len(body) + 1)
+            except zlib.error as exc:
+                raise _Refused(f"corrupt {encoding} body ({exc})") from None
+            if len(body) > s.max_decompressed or inflater.unconsumed_tail:
+                raise _Refused(f"too large: over {s.max_decompressed:,} bytes decompressed")
+        result.body = bytes(raw) if inflater is None else bytes(body)
+        return bytes(raw)
+
+    async def allowed(self, url: str) -> bool:
+        """Does robots.txt of `url`'s origin let us fetch it? Fetched once per origin:
+        a missing file (4xx) allows everything, an unreachable one (5xx, network) nothing
+        (RFC 9309), for this run."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin, parts.hostname or "")
+        rules = self._robots[origin]
+        if isinstance(rules, bool):
+            return rules
+        return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
+
+    async def _load_robots(self, origin: str, host: str) -> Protego | bool:
+        result = FetchResult(origin + "/robots.txt", origin + "/robots.txt")
+        for attempt in range(2):
+            result = FetchResult(result.url, result.url, attempts=attempt + 1)
+            async with self.gate.slot(host.lower()):
+                await self._attempt(result, {}, ("text/plain", "", "text/html"))
+            if result.status is not None and result.status < 500:
+                break
+        if result.status is None or result.status >= 500:
+            return False
+        if not result.ok:
+            return True  # 3xx left unfollowed, 4xx: no rules
+        rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
+        delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])
+        if delay:
+            self.gate.set_delay(host.lower(), float(delay))
+        return rules
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,50 @@
+"""Per-host politeness: at most N requests in flight to one host, and request starts spaced
+by the host's delay (the configured one, raised to robots.txt Crawl-delay, pushed back by
+Retry-After). Starts are recorded so tests and the bench can check the gaps."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class HostGate:
+    """Admits requests to each host no faster than its delay allows."""
+
+    def __init__(self, delay: float, per_host: int, *, record_starts: bool = False) -> None:
+        self.delay = delay
+        self.per_host = per_host
+        self._delays: dict[str, float] = {}
+        self._next: dict[str, float] = defaultdict(float)
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self.starts: dict[str, list[float]] | None = defaultdict(list) if record_starts else None
+
+    def set_delay(self, host: str, seconds: float) -> None:
+        """Raise `host`'s delay (robots.txt Crawl-delay); never below the configured one."""
+        self._delays[host] = max(self.delay, seconds)
+
+    def delay_for(self, host: str) -> float:
+        return self._delays.get(host, self.delay)
+
+    def defer(self, host: str, seconds: float) -> None:
+        """No request to `host` before `seconds` from now (Retry-After, backoff)."""
+        self._next[host] = max(self._next[host], time.monotonic() + seconds)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's request slots, entered no earlier than its delay allows."""
+        slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
+        async with slots:
+            async with self._locks[host]:  # one waiter at a time decides the next start
+                wait = self._next[host] - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                now = time.monotonic()
+                self._next[host] = now + self.delay_for(host)
+                if self.starts is not None:
+                    self.starts[host].append(now)
+            yield

@@ -1,0 +1,55 @@
+"""What one fetch did: the fetcher never raises for HTTP-level trouble, it says so here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """The outcome of fetching one URL (after redirects and retries).
+
+    `status` is the last HTTP status (None when no response came). `error` is None on
+    success; otherwise a short reason. `skipped` separates refusals by policy (robots.txt,
+    private address, not HTML, too large) from failures (timeouts, 5xx, resets).
+    """
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    skipped: bool = False
+    attempts: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """A body arrived (status 200-299, no error)."""
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered a conditional GET with 304: nothing new."""
+        return self.error is None and self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower case ("" when absent)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        """The charset parameter of Content-Type, if any."""
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.partition("=")
+            if name.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+    @property
+    def host(self) -> str:
+        from urllib.parse import urlsplit
+
+        return (urlsplit(self.url).hostname or "").lower()

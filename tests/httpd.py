@@ -1,0 +1,168 @@
+"""A real HTTP server on 127.0.0.1 for the fetcher and crawl tests: fixture pages, feeds and
+sitemaps, plus slow, failing and hostile endpoints. Runs in a thread of the test process."""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+Route = Callable[["Handler"], None]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: LocalServer
+
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        path = self.path.split("?")[0]
+        self.server.log(self.path, self.headers)
+        route = self.server.routes.get(self.path) or self.server.routes.get(path)
+        if route is None:
+            self.send(404, b"not found", "text/plain")
+        else:
+            route(self)
+
+    def send(self, status: int, body: bytes = b"", content_type: str = "text/html; charset=utf-8",
+             headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LocalServer(ThreadingHTTPServer):
+    """`routes` maps a path (with or without query) to a handler function; `hits` counts
+    requests per path and `times` keeps when each arrived (monotonic seconds)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        super().__init__((host, 0), Handler)
+        self.routes: dict[str, Route] = {}
+        self.hits: dict[str, int] = defaultdict(int)
+        self.times: list[tuple[float, str]] = []
+        self.request_headers: dict[str, list] = defaultdict(list)
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def log(self, path: str, headers) -> None:
+        with self._lock:
+            self.hits[path] += 1
+            self.times.append((time.monotonic(), path))
+            self.request_headers[path].append(dict(headers))
+
+    def start(self) -> LocalServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    # --- helpers to declare routes ---
+
+    def page(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
+             headers: dict[str, str] | None = None) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = lambda h: h.send(200, data, content_type, headers)
+
+    def validated_page(self, path: str, body: str, etag: str = '"v1"',
+                       modified: str = "Mon, 20 Nov 2023 10:00:00 GMT") -> None:
+        """A page that answers 304 to a matching If-None-Match or If-Modified-Since."""
+        data = body.encode("utf-8")
+
+        def route(h: Handler) -> None:
+            if h.headers.get("If-None-Match") == etag or h.headers.get("If-Modified-Since") == modified:
+                h.send_response(304)
+                h.send_header("ETag", etag)
+                h.send_header("Content-Length", "0")
+                h.end_headers()
+            else:
+                h.send(200, data, headers={"ETag": etag, "Last-Modified": modified})
+        self.routes[path] = route
+
+    def sequence(self, path: str, *routes: Route) -> None:
+        """Answer the n-th request with the n-th route (the last one repeats)."""
+        def route(h: Handler) -> None:
+            n = self.hits[h.path] - 1
+            routes[min(n, len(routes) - 1)](h)
+        self.routes[path] = route
+
+
+def status(code: int, headers: dict[str, str] | None = None) -> Route:
+    return lambda h: h.send(code, f"status {code}".encode(), "text/plain", headers)
+
+
+def redirect(to: str, code: int = 302) -> Route:
+    return lambda h: h.send(code, b"", "text/plain", {"Location": to})
+
+
+def reset(h: Handler) -> None:
+    """Close the connection with a TCP reset before any response."""
+    import socket
+    import struct
+
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.connection.close()
+    h.close_connection = True
+
+
+def slow_body(pause: float, chunks: int = 5) -> Route:
+    def route(h: Handler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", str(chunks * 10))
+        h.end_headers()
+        for _ in range(chunks):
+            h.wfile.write(b"<p>slow</p>"[:10])
+            h.wfile.flush()
+            time.sleep(pause)
+    return route
+
+
+def endless(total: int, chunk: int = 64 * 1024) -> Route:
+    """`total` bytes of HTML, with no Content-Length (the cap must stop the reading)."""
+    def route(h: Handler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        block = b"<p>" + b"x" * (chunk - 7) + b"</p>"
+        sent = 0
+        try:
+            while sent < total:
+                h.wfile.write(block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        h.close_connection = True
+    return route
+
+
+def gzip_bomb(size: int) -> Route:
+    payload = gzip.compress(b"\0" * size, compresslevel=9)
+
+    def route(h: Handler) -> None:
+        h.send(200, payload, headers={"Content-Encoding": "gzip"})
+    return route
+
+
+def fixture_html(name: str) -> str:
+    return (Path(__file__).parent / "fixtures" / "html" / name).read_text(encoding="utf-8")
