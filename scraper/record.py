@@ -68,6 +68,12 @@ class Article:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
+    def with_text(self, text: str) -> Article:
+        """A copy with another text, its word count and hash worked out again (the id
+        stays: it names the article, not this version of its text)."""
+        return dataclasses.replace(self, text=text, word_count=len(words(text)),
+                                   content_hash=content_hash(text))
+
 
 FIELD_ORDER = (
     "schema_version", "id", "url", "canonical_url", "source", "site", "title", "authors",

@@ -1,0 +1,54 @@
+"""Links found by discovery, with the hints (date, title) that came with them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL to fetch. `published` and `title` are hints from a feed or sitemap."""
+
+    url: str
+    published: datetime | None = None
+    title: str | None = None
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime (UTC when no zone is given)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def page_links(html: bytes | str, base_url: str, pattern: re.Pattern[str] | None = None) -> list[Link]:
+    """Links of an HTML page (resolved, fragments dropped, in page order, each once), those
+    whose absolute URL matches `pattern` when one is given."""
+    try:
+        root = lxml.html.fromstring(html) if html else None
+    except (etree.ParserError, ValueError):
+        return []
+    if root is None:
+        return []
+    found: dict[str, None] = {}
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        url = urljoin(base_url, href).split("#")[0]
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        if pattern is None or pattern.search(url):
+            found.setdefault(url)
+    return [Link(url) for url in found]
