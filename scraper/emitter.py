@@ -65,31 +65,38 @@ class Emitter:
             self._recover(sink)
 
     def emit(self, articles: Iterable[Article]) -> None:
-        """Check, write and remember each record, in order."""
+        """Check, write and remember each record, in order; commit the state after each."""
         for verdict in self.index.check_many(list(articles)):
-            if verdict.reason == "seen":
-                if verdict.article.id not in self._this_run:
-                    self.summary.seen += 1  # handled by an earlier run: silent
-                    continue
-                verdict = self._repeat(verdict)  # the same URL or input twice in one run
-            self._this_run.add(verdict.article.id)
-            article = verdict.article
-            if not article.text:
-                self.summary.empty += 1
-            if article.duplicate_of is not None:
-                self.summary.duplicates += 1
-                self._note_duplicate(article, verdict.reason)
-                if self.settings.keep_duplicates:
-                    self.sink.write(article)
-                    self.summary.written += 1
-            else:
+            self._handle(verdict)
+            self._commit()
+
+    def commit(self) -> None:
+        """Commit the state now (with the output's length), for changes made outside."""
+        self._commit()
+
+    def _handle(self, verdict: Verdict) -> None:
+        if verdict.reason == "seen":
+            if verdict.article.id not in self._this_run:
+                self.summary.seen += 1  # handled by an earlier run: silent
+                return
+            verdict = self._repeat(verdict)  # the same URL or input twice in one run
+        self._this_run.add(verdict.article.id)
+        article = verdict.article
+        if not article.text:
+            self.summary.empty += 1
+        if article.duplicate_of is not None:
+            self.summary.duplicates += 1
+            self._note_duplicate(article, verdict.reason)
+            if self.settings.keep_duplicates:
                 self.sink.write(article)
                 self.summary.written += 1
-                if self.clusters is not None:
-                    self.clusters[article.id] = Cluster(article.id, article.url, article.title)
-            if verdict.reason != "repeat":  # a repeat's id is in the index already
-                self.index.add(verdict)
-            self._commit()
+        else:
+            self.sink.write(article)
+            self.summary.written += 1
+            if self.clusters is not None:
+                self.clusters[article.id] = Cluster(article.id, article.url, article.title)
+        if verdict.reason != "repeat":  # a repeat's id is in the index already
+            self.index.add(verdict)
 
     @staticmethod
     def _repeat(verdict: Verdict) -> Verdict:

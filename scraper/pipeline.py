@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.emitter import Emitter, Sink, Summary
 from scraper.errors import InputError
@@ -15,6 +15,9 @@ from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text
 from scraper.record import Article
 from scraper.settings import Settings
 from scraper.store import State
+
+if TYPE_CHECKING:
+    from scraper.crawl import CrawlOptions, CrawlSummary
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -128,6 +131,33 @@ def run_dedup(args: list[str], settings: Settings, out: Sink, *,
             on_progress(done, len(sources))
     if report is not None:
         report.extend(emitter.report())
+    return summary
+
+
+def run_crawl(sources: list[str], settings: Settings, out: Sink, *, options: CrawlOptions,
+              state: State | None = None, warc: Path | None = None,
+              on_progress: Callable[[int, int], None] | None = None) -> CrawlSummary:
+    """Crawl `sources` (URLs, feeds, sitemaps, section pages, @files of them) into `out`."""
+    import asyncio
+
+    from scraper.crawl import Crawler, CrawlSummary, expand_sources
+    from scraper.fetch import Fetcher, WarcLog
+
+    urls = expand_sources(sources)
+    summary = CrawlSummary()
+    summary.inputs = len(urls)
+    emitter = Emitter(settings, out, summary, state)
+    warc_log = WarcLog(warc) if warc is not None else None
+
+    async def main() -> None:
+        async with Fetcher(settings.fetch, warc=warc_log) as fetcher:
+            await Crawler(fetcher, emitter, summary, options, state,
+                          on_progress=on_progress).run(urls)
+    try:
+        asyncio.run(main())
+    finally:
+        if warc_log is not None:
+            warc_log.close()
     return summary
 
 

@@ -1,0 +1,352 @@
+"""`crawl`: sources -> discover -> fetch -> extract -> dedup -> store, concurrently.
+
+Sources (article URLs, feeds, sitemaps, section pages) are fetched and read for article
+links; article pages are fetched politely (the Fetcher), extracted in worker processes,
+joined when split over pages, and handed to the Emitter (dedup, write, commit).
+
+Cron safety: an article URL is recorded as fetched in the same commit as its record, and a
+source's validators are saved only when every article it listed was handled, so a killed
+or partly failed run is picked up by the next one instead of hidden behind a 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scraper.dedup import canonical_url
+from scraper.discover import (Link, Pagination, SitemapError, find_pagination, looks_like_feed,
+                              looks_like_sitemap, page_links, parse_feed, parse_sitemap)
+from scraper.discover.pagination import default_rules
+from scraper.emitter import Emitter, Summary
+from scraper.errors import InputError
+from scraper.extract import extract_html
+from scraper.extract.pages import join_pages
+from scraper.fetch import PAGE_TYPES, SOURCE_TYPES, Fetcher, FetchResult
+from scraper.record import Article
+from scraper.store import State
+
+log = logging.getLogger("scraper")
+
+
+@dataclass
+class CrawlOptions:
+    """What to follow and how far."""
+
+    follow: re.Pattern[str] | None = None
+    depth: int = 1
+    since: datetime | None = None
+    max_pages: int | None = None
+    refresh: bool = False
+    workers: int = 1
+    #: Sitemaps read per run at most (an index can list thousands).
+    max_sitemaps: int = 500
+
+
+@dataclass
+class CrawlSummary(Summary):
+    """The crawl's outcome: the records' counts plus what happened to each URL."""
+
+    fetched: int = 0
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    hosts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    sources_failed: int = 0
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "fetched": self.fetched, "unchanged": self.unchanged,
+                "skipped": dict(self.skipped), "errors": dict(self.errors),
+                "sources_failed": self.sources_failed,
+                "hosts": {h: dict(c) for h, c in sorted(self.hosts.items())}}
+
+
+@dataclass(frozen=True)
+class _Job:
+    link: Link
+    source: str  # the source URL this came from (for saving its validators)
+    depth: int = 0
+    is_source: bool = False
+
+
+def _extract(body: bytes, charset: str | None, url: str, article_url: str,
+             follow: str | None) -> tuple[Article, Pagination, list[str]]:
+    """In a worker: the page's record, its pagination and the links to follow."""
+    article = extract_html(body, url, charset=charset)
+    pagination = find_pagination(body, url, article_url=article_url)
+    links = [link.url for link in page_links(body, url, re.compile(follow))] if follow else []
+    return article, pagination, links
+
+
+class Crawler:
+    """One crawl run over a Fetcher, an Emitter and (optionally) a State."""
+
+    def __init__(self, fetcher: Fetcher, emitter: Emitter, summary: CrawlSummary,
+                 options: CrawlOptions, state: State | None = None, *,
+                 on_progress: Callable[[int, int], None] | None = None) -> None:
+        self.fetcher = fetcher
+        self.emitter = emitter
+        self.summary = summary
+        self.options = options
+        self.state = state
+        self.on_progress = on_progress
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._queued: set[str] = set()
+        self._incomplete: set[str] = set()  # sources with an article not handled
+        self._validators: dict[str, tuple[int | None, str | None, str | None]] = {}
+        self._articles = 0
+        self._sitemaps = 0
+        self._done = 0
+        self._pool: Executor | None = None
+
+    async def run(self, sources: list[str]) -> None:
+        """Crawl `sources` until nothing is left to fetch."""
+        for url in sources:
+            self._put(_Job(Link(url), url, 0, is_source=True))
+        workers = max(1, self.fetcher.settings.concurrency)
+        if self.options.workers > 1:
+            self._pool = ProcessPoolExecutor(self.options.workers)
+        tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
+        try:
+            await self._queue.join()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+        self._save_source_validators()
+
+    def _put(self, job: _Job) -> None:
+        key = job.link.url if job.is_source else (canonical_url(job.link.url) or job.link.url)
+        if key in self._queued:
+            return
+        self._queued.add(key)
+        self._queue.put_nowait(job)
+
+    async def _worker(self) -> None:
+        while True:
+            job = await self._queue.get()
+            try:
+                if job.is_source:
+                    await self._source(job)
+                else:
+                    await self._article(job)
+            except InputError as exc:  # a record that cannot be written: stop the run
+                raise exc
+            except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
+                log.error("%s: internal error: %s: %s", job.link.url, type(exc).__name__, exc)
+                self._fail(job, f"internal error: {type(exc).__name__}")
+            finally:
+                self._done += 1
+                if self.on_progress:
+                    self.on_progress(self._done, len(self._queued))
+                self._queue.task_done()
+
+    # --- sources ---
+
+    async def _source(self, job: _Job) -> None:
+        url = job.link.url
+        known = self.state.validators(url) if self.state and not self.options.refresh else None
+        result = await self.fetcher.fetch(url, accept=SOURCE_TYPES,
+                                          etag=known.etag if known else None,
+                                          last_modified=known.last_modified if known else None)
+        self._count_host(result)
+        if result.not_modified:
+            self.summary.unchanged += 1
+            log.info("%s: not modified since the last run", url)
+            return
+        if result.error:
+            self.summary.sources_failed += 1
+            self.summary.failed.append(f"{url}: {result.error}")
+            log.error("%s: %s", url, result.error)
+            self._incomplete.add(job.source)
+            return
+        self._validators[url] = (result.status, result.headers.get("etag"),
+                                 result.headers.get("last-modified"))
+        body = result.body
+        if looks_like_sitemap(body) and not result.content_type.endswith("html"):
+            self._sitemap(job, result)
+        elif looks_like_feed(body):
+            links = parse_feed(body, result.final_url)
+            log.info("%s: feed with %d entries", url, len(links))
+            for link in links:
+                self._put_article(link, job.source, 1)
+        elif self.options.follow is not None:
+            links = page_links(body, result.final_url, self.options.follow)
+            log.info("%s: %d links to follow", url, len(links))
+            for link in links:
+                self._put_article(link, job.source, 1)
+        elif result.content_type in PAGE_TYPES or not result.content_type:
+            self._queued.add(canonical_url(url) or url)
+            await self._article(_Job(job.link, job.source, 0), fetched=result)
+        else:
+            self.summary.sources_failed += 1
+            reason = f"not a feed, sitemap or page ({result.content_type})"
+            self.summary.failed.append(f"{url}: {reason}")
+            log.error("%s: %s", url, reason)
+
+    def _sitemap(self, job: _Job, result: FetchResult) -> None:
+        try:
+            sitemap = parse_sitemap(result.body, result.final_url)
+        except SitemapError as exc:
+            self.summary.sources_failed += 1
+            self.summary.failed.append(f"{job.link.url}: {exc}")
+            log.error("%s: %s", job.link.url, exc)
+            return
+        log.info("%s: sitemap with %d pages, %d sitemaps", job.link.url, len(sitemap.pages),
+                 len(sitemap.sitemaps))
+        for child in sitemap.sitemaps:
+            if self.options.since and child.published and child.published < self.options.since:
+                continue  # an index's lastmod says nothing newer is in there
+            if self._sitemaps >= self.options.max_sitemaps:
+                self.summary.skipped["over the sitemap limit"] += 1
+                self._incomplete.add(job.source)
+                continue
+            self._sitemaps += 1
+            self._put(_Job(child, job.source, job.depth, is_source=True))
+        for link in sitemap.pages:
+            self._put_article(link, job.source, 1)
+
+    def _put_article(self, link: Link, source: str, depth: int) -> None:
+        if self.options.since and link.published and link.published < self.options.since:
+            self.summary.skipped["older than --since"] += 1
+            return
+        self._put(_Job(link, source, depth))
+
+    def _save_source_validators(self) -> None:
+        """Validators of sources whose every article was handled (see the module doc)."""
+        if self.state is None:
+            return
+        for url, (status, etag, modified) in self._validators.items():
+            if url not in self._incomplete:
+                self.state.record_fetch(url, status, etag, modified)
+        self.emitter.commit()
+
+    # --- articles ---
+
+    async def _article(self, job: _Job, fetched: FetchResult | None = None) -> None:
+        url = job.link.url
+        key = canonical_url(url) or url
+        known = self.state.validators(key) if self.state else None
+        if fetched is None:
+            if known is not None and not self.options.refresh:
+                self.summary.seen += 1
+                return
+            if self.options.max_pages is not None and self._articles >= self.options.max_pages:
+                self.summary.skipped["over --max-pages"] += 1
+                self._incomplete.add(job.source)
+                return
+            self._articles += 1
+            fetched = await self.fetcher.fetch(url, etag=known.etag if known else None,
+                                               last_modified=known.last_modified if known else None)
+            self._count_host(fetched)
+        result = fetched
+        if result.not_modified:
+            self.summary.unchanged += 1
+            return
+        if result.error:
+            if result.skipped:
+                self.summary.skipped[_reason(result.error)] += 1
+                if self.state is not None:  # a policy answer: do not ask again every run
+                    self.state.record_fetch(key, result.status, None, None)
+            else:
+                self._fail(job, result.error)
+            return
+        self.summary.fetched += 1
+        article, pagination, links = await self._extract_in_worker(result, url)
+        if pagination and article.text:
+            joined = await self._join(article, pagination, result.final_url, job)
+            if joined is None:
+                return
+            article = joined
+        if self.options.follow is not None and job.depth < self.options.depth:
+            for link in links:
+                self._put_article(Link(link), job.source, job.depth + 1)
+        article = article.replace(source=url)
+        if self.state is not None:
+            self.state.record_fetch(key, result.status, result.headers.get("etag"),
+                                    result.headers.get("last-modified"))
+        self.emitter.emit([article])  # writes, then commits the fetch record with it
+
+    async def _extract_in_worker(self, result: FetchResult,
+                                 article_url: str) -> tuple[Article, Pagination, list[str]]:
+        follow = self.options.follow.pattern if self.options.follow is not None else None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, _extract, result.body, result.charset,
+                                          result.final_url, article_url, follow)
+
+    async def _join(self, first: Article, pagination: Pagination, url: str,
+                    job: _Job) -> Article | None:
+        """The whole article: its show-all view when the site has one, else its pages."""
+        if pagination.show_all and pagination.show_all != url:
+            whole = await self.fetcher.fetch(pagination.show_all)
+            self._count_host(whole)
+            if whole.ok:
+                full, _, _ = await self._extract_in_worker(whole, url)
+                if full.word_count > first.word_count:
+                    return join_pages(first.with_text(full.text), [])
+        pages: dict[int, str] = dict(pagination.pages)
+        done: dict[int, Article] = {}
+        limit = default_rules().max_pages
+        while (todo := sorted(n for n in pages if n not in done and n <= limit)):
+            number = todo[0]
+            page = await self.fetcher.fetch(pages[number])
+            self._count_host(page)
+            if not page.ok:
+                self._fail(job, f"page {number}: {page.error or page.status}")
+                return None
+            article, more, _ = await self._extract_in_worker(page, url)
+            done[number] = article
+            for n, link in more.pages.items():
+                pages.setdefault(n, link)
+        return join_pages(first, [done[n] for n in sorted(done)])
+
+    # --- accounting ---
+
+    def _fail(self, job: _Job, reason: str) -> None:
+        self.summary.errors[_reason(reason)] += 1
+        self.summary.hosts[urlsplit(job.link.url).hostname or "?"]["failed"] += 1
+        self._incomplete.add(job.source)
+        log.warning("%s: %s", job.link.url, reason)
+
+    def _count_host(self, result: FetchResult) -> None:
+        outcome = ("not modified" if result.not_modified else "fetched" if result.ok
+                   else "skipped" if result.skipped else "error")
+        self.summary.hosts[result.host or "?"][outcome] += 1
+
+
+def _reason(error: str) -> str:
+    """An error message without its URL-specific details, for counting."""
+    for prefix in ("disallowed by robots.txt", "not a page", "too large", "refused",
+                   "redirect loop", "more than", "read timeout", "connect timeout",
+                   "no complete response", "connection broken", "cannot connect", "HTTP",
+                   "page "):
+        if error.startswith(prefix):
+            return error if prefix in ("HTTP", "not a page") else prefix
+    return error.split(":")[0]
+
+
+def read_url_file(path: Path) -> list[str]:
+    """URLs listed in a file (one per line; blank lines and # comments ignored)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the URL list: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def expand_sources(args: list[str]) -> list[str]:
+    """Command-line sources: URLs as they are, `@FILE` as the URLs it lists."""
+    urls: list[str] = []
+    for arg in args:
+        urls.extend(read_url_file(Path(arg[1:])) if arg.startswith("@") else [arg])
+    return urls
