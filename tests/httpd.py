@@ -89,7 +89,9 @@ class LocalServer(ThreadingHTTPServer):
         data = body.encode("utf-8")
 
         def route(h: Handler) -> None:
-            if h.headers.get("If-None-Match") == etag or h.headers.get("If-Modified-Since") == modified:
+            # RFC 9110: If-None-Match, when sent, decides; If-Modified-Since only without it.
+            match = h.headers.get("If-None-Match")
+            if match == etag or match is None and h.headers.get("If-Modified-Since") == modified:
                 h.send_response(304)
                 h.send_header("ETag", etag)
                 h.send_header("Content-Length", "0")
@@ -166,3 +168,34 @@ def gzip_bomb(size: int) -> Route:
 
 def fixture_html(name: str) -> str:
     return (Path(__file__).parent / "fixtures" / "html" / name).read_text(encoding="utf-8")
+
+
+def article_html(title: str, paragraphs: list[str], *, canonical: str | None = None,
+                 pager: str = "", published: str = "2024-06-25T11:14:00+07:00") -> str:
+    """A news page with real-looking chrome around the article."""
+    import html as _html
+
+    body = "\n".join(f"<p>{_html.escape(p)}</p>" for p in paragraphs)
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{_html.escape(title)} - Kabar Lokal</title>{link}
+<meta property="article:published_time" content="{published}"></head><body>
+<nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a> <a href="/dunia">Dunia</a></nav>
+<article><h1>{_html.escape(title)}</h1><div class="loading">loading...</div>
+{body}
+{pager}</article>
+<aside><h3>Berita Terkait</h3><ul><li><a href="/x/1">Berita lain satu</a></li>
+<li><a href="/x/2">Berita lain dua</a></li><li><a href="/x/3">Berita lain tiga</a></li></ul></aside>
+<footer>Copyright &copy; 2024 Kabar Lokal. All rights reserved.</footer></body></html>"""
+
+
+def story(seed: int, paragraphs: int = 5) -> tuple[str, list[str]]:
+    """A distinct made-up story: a title and paragraphs of Indonesian words from the seeds."""
+    import random
+
+    vocab = sorted({w.strip('.,"“”()') for p in (Path(__file__).parent.parent / "seeds").glob("*.txt")
+                    for w in p.read_text(encoding="utf-8").split() if w.isalpha()})
+    rng = random.Random(seed)
+    title = " ".join(rng.choices(vocab, k=7)).capitalize()
+    paras = [(" ".join(rng.choices(vocab, k=45)) + ".").capitalize() for _ in range(paragraphs)]
+    return title, paras

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import re
-
 from scraper.record import Article
 from scraper.textnorm import match_key
 
-# "Halaman 2", "Page 2 of 3", "1 2 3 Selanjutnya", "Tampilkan Semua": the pager itself.
-_PAGER = re.compile(
-    r"^(?:(?:halaman|hal|page|seite|página)\.?\s*\d+(?:\s*(?:dari|of|von|de)\s*\d+)?"
-    r"|(?:\d+\s*){1,20}(?:selanjutnya|berikutnya|next|lanjut|»|›)?"
-    r"|(?:«|‹|sebelumnya|previous|prev)?\s*(?:\d+\s*){0,20}(?:selanjutnya|berikutnya|next|»|›)"
-    r"|tampilkan semua(?: halaman)?|lihat semua|show all|view all|single page)$",
-    re.IGNORECASE)
+# The pager: "Halaman 2", "Page 2 of 3", "« 1 2 3 Selanjutnya »", "Tampilkan Semua".
+_PAGER_WORDS = {"halaman", "hal", "hal.", "page", "seite", "página", "dari", "of", "von", "de",
+                "selanjutnya", "berikutnya", "sebelumnya", "next", "previous", "prev", "lanjut",
+                "«", "»", "‹", "›", "|", "..."}
+_SHOW_ALL = {"tampilkan semua", "tampilkan semua halaman", "lihat semua", "show all", "view all",
+             "single page"}
 
 
 def is_pager(line: str) -> bool:
     """A line that is only page navigation."""
-    return bool(_PAGER.match(line.strip()))
+    text = line.strip().casefold()
+    if text in _SHOW_ALL:
+        return True
+    tokens = text.split()
+    return bool(tokens) and all(t.isdigit() and len(t) <= 3 or t in _PAGER_WORDS for t in tokens) and any(
+        t.isdigit() or t in ("selanjutnya", "berikutnya", "next") for t in tokens)
 
 
 def join_pages(first: Article, rest: list[Article]) -> Article:

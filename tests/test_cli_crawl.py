@@ -1,0 +1,202 @@
+"""`scraper crawl` and `scraper demo` end to end: the real CLI in a subprocess against a
+real HTTP server on 127.0.0.1, real SQLite state."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.extract import clean_text
+from tests.conftest import SEEDS, run_cli
+from tests.httpd import LocalServer, article_html, status, story
+
+FAST = ("--allow-private", "--delay", "0")
+
+
+@pytest.fixture
+def server():
+    srv = LocalServer().start()
+    srv.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    yield srv
+    srv.stop()
+
+
+def records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
+        if path.exists() else []
+
+
+def add_story(server: LocalServer, path: str, seed: int, **kwargs) -> list[str]:
+    title, paras = story(seed)
+    server.validated_page(path, article_html(title, paras, **kwargs), etag=f'"{seed}"')
+    return paras
+
+
+def rss(*paths: str, dates: tuple[str, ...] = ()) -> str:
+    items = "".join(f"<item><title>t</title><link>{p}</link>"
+                    f"{f'<pubDate>{dates[i]}</pubDate>' if i < len(dates) else ''}</item>"
+                    for i, p in enumerate(paths))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'
+
+
+def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
+    out = tmp_path / "demo.jsonl"
+    result = run_cli("demo", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    found = records(out)
+    seeds = {p.name: clean_text(p.read_text(encoding="utf-8"), p.name) for p in SEEDS.glob("*.txt")}
+    assert sorted(r["title"] for r in found) == sorted(a.title for a in seeds.values())
+    assert "1 duplicates" in result.stderr and "skipped 1: disallowed by robots.txt" in result.stderr
+    split = next(r for r in found if r["title"].startswith("4 Strategi"))
+    paras = [p for p in seeds["002_baef28a2d727868a.txt"].text.split("\n") if p.strip()]
+    assert split["text"].split("\n")[0] == paras[0] and split["text"].endswith(paras[-1])
+    assert split["word_count"] == seeds["002_baef28a2d727868a.txt"].word_count
+    for record in found:
+        assert record["published"] and record["published"].endswith("+07:00")
+        for chrome in ("loading", "Baca Juga", "Copyright", "Berita Terkait", "Halaman"):
+            assert chrome not in record["text"], (record["title"], chrome)
+    assert f"{len(found)} records in" in result.stdout
+
+
+def test_cron_reruns_fetch_only_what_is_new(server: LocalServer, tmp_path: Path) -> None:
+    for i in range(3):
+        add_story(server, f"/read/{i}", i)
+    server.validated_page("/feed.xml", rss("/read/0", "/read/1", "/read/2"), etag='"feed1"')
+    state, out, warc = tmp_path / "state", tmp_path / "news.jsonl", tmp_path / "raw.warc.gz"
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out))
+    first = run_cli(*args, "--warc", str(warc))
+    assert first.returncode == 0, first.stderr
+    assert len(records(out)) == 3 and warc.stat().st_size > 0
+
+    second = run_cli(*args)
+    assert second.returncode == 0, second.stderr
+    assert len(records(out)) == 3
+    assert "0 fetched, 0 new records written" in second.stderr and "1 unchanged (304)" in second.stderr
+    assert all(server.hits[f"/read/{i}"] == 1 for i in range(3))
+
+    refresh = run_cli(*args, "--refresh")
+    assert "3 unchanged (304)" in refresh.stderr  # the articles; the feed is read whole
+    assert server.request_headers["/read/0"][-1]["If-None-Match"] == '"0"'
+    assert len(records(out)) == 3
+
+    # A new story in the feed: only it is fetched and written.
+    add_story(server, "/read/3", 3)
+    server.validated_page("/feed.xml", rss("/read/3", "/read/0", "/read/1", "/read/2"),
+                          etag='"feed2"')
+    fourth = run_cli(*args)
+    assert "1 new records written" in fourth.stderr and len(records(out)) == 4
+
+
+def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_path: Path) -> None:
+    add_story(server, "/read/ok", 10)
+    server.routes["/read/down"] = status(500)
+    server.validated_page("/feed.xml", rss("/read/ok", "/read/down"), etag='"f"')
+    state, out = tmp_path / "state", tmp_path / "news.jsonl"
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out))
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr  # one page failed, the run went on
+    assert "failed 1: HTTP 500" in first.stderr and len(records(out)) == 1
+    add_story(server, "/read/down", 11)
+    second = run_cli(*args)
+    # The feed's validators were not saved (an article of it failed): it is read again.
+    assert "1 new records written" in second.stderr and len(records(out)) == 2
+
+
+def test_sitemap_index_gzip_since_and_max_pages(server: LocalServer, tmp_path: Path) -> None:
+    for i in range(6):
+        add_story(server, f"/a/{i}", 20 + i)
+    urlset = lambda items: ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                            'sitemap/0.9">' + "".join(f"<url><loc>{server.base}{p}</loc><lastmod>{d}"
+                            "</lastmod></url>" for p, d in items) + "</urlset>")
+    server.page("/news.xml.gz", gzip.compress(urlset(
+        [("/a/0", "2024-07-01"), ("/a/1", "2024-07-02"), ("/a/2", "2020-01-01")]).encode()),
+        "application/x-gzip")
+    server.page("/more.xml", urlset([("/a/3", "2024-07-03"), ("/a/4", "2024-07-04"),
+                                     ("/a/5", "2019-05-05")]), "application/xml")
+    server.page("/sitemap.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/'
+                'schemas/sitemap/0.9"><sitemap><loc>/news.xml.gz</loc></sitemap>'
+                '<sitemap><loc>/more.xml</loc></sitemap></sitemapindex>', "application/xml")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("crawl", server.base + "/sitemap.xml", *FAST, "--since", "2024-01-01",
+                     "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(r["url"].rsplit("/", 1)[1] for r in records(out)) == ["0", "1", "3", "4"]
+    assert "skipped 2: older than --since" in result.stderr
+    bounded = run_cli("crawl", server.base + "/sitemap.xml", *FAST, "--max-pages", "2",
+                      "-o", str(out))
+    assert len(records(out)) == 2 and "over --max-pages" in bounded.stderr
+
+
+def test_section_page_links_followed_to_the_depth_asked(server: LocalServer, tmp_path: Path) -> None:
+    add_story(server, "/read/1", 31)
+    add_story(server, "/read/2", 32)
+    add_story(server, "/read/3", 33)
+    title, paras = story(34)
+    server.page("/read/1", article_html(title, paras, pager='<a href="/read/3">Baca juga</a>'))
+    server.page("/nasional", '<html><body><a href="/read/1">Satu</a> <a href="/read/2">Dua</a> '
+                '<a href="/tag/politik">Politik</a> <a href="/private/x">Rahasia</a></body></html>')
+    out = tmp_path / "out.jsonl"
+    one = run_cli("crawl", server.base + "/nasional", *FAST, "--follow", r"/read/\d+$", "-o", str(out))
+    assert one.returncode == 0, one.stderr
+    assert sorted(r["url"][-1] for r in records(out)) == ["1", "2"] and server.hits["/tag/politik"] == 0
+    two = run_cli("crawl", server.base + "/nasional", *FAST, "--follow", r"/read/\d+$",
+                  "--depth", "2", "-o", str(out))
+    assert two.returncode == 0 and sorted(r["url"][-1] for r in records(out)) == ["1", "2", "3"]
+
+
+def test_multi_page_article_becomes_one_record(server: LocalServer, tmp_path: Path) -> None:
+    title, paras = story(40, paragraphs=9)
+    pager = lambda n: (f'<div class="pagination">Halaman <a href="/read/9/judul">1</a> '
+                       f'<a href="/read/9/judul?page=2">2</a> '
+                       + (f'<a href="/read/9/judul?page={n + 1}">Selanjutnya</a>' if n < 3 else "")
+                       + "</div>")
+    server.page("/read/9/judul", article_html(title, paras[:3], pager=pager(1)))
+    server.page("/read/9/judul?page=2", article_html(title, paras[3:6], pager=pager(2)))
+    server.page("/read/9/judul?page=3", article_html(title, paras[6:], pager=pager(3)))
+    out = tmp_path / "out.jsonl"
+    result = run_cli("crawl", server.base + "/read/9/judul", *FAST, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    (record,) = records(out)
+    assert record["text"].split("\n\n") == paras or record["text"].split("\n") == paras
+    assert record["title"] == title
+
+    # With a show-all view, that is fetched instead of the pages.
+    server.page("/read/8/lain", article_html(title + " dua", paras[:3],
+                pager='<a href="/read/8/lain?page=2">2</a> <a href="/read/8/lain?page=all">'
+                      'Tampilkan semua</a>'))
+    server.page("/read/8/lain?page=all", article_html(title + " dua", paras))
+    result = run_cli("crawl", server.base + "/read/8/lain", *FAST, "-o", str(out),
+                     "--keep-duplicates")
+    (record,) = records(out)
+    assert len(record["text"].split()) >= sum(len(p.split()) for p in paras)
+    assert server.hits["/read/8/lain?page=2"] == 0
+
+
+def test_bad_sources_are_reported_and_the_rest_crawled(server: LocalServer, tmp_path: Path) -> None:
+    add_story(server, "/read/1", 50)
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"# sources\n{server.base}/read/1\n\n{server.base}/missing.xml\n"
+                       "ftp://example.com/feed.xml\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("crawl", f"@{listing}", *FAST, "-o", str(out))
+    assert result.returncode == 1
+    assert len(records(out)) == 1 and "3 sources failed" not in result.stderr
+    assert "missing.xml: HTTP 404" in result.stderr and "scheme 'ftp'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_private_addresses_are_refused_unless_allowed(server: LocalServer, tmp_path: Path) -> None:
+    add_story(server, "/read/1", 60)
+    result = run_cli("crawl", server.base + "/read/1", "--delay", "0")
+    assert result.returncode == 1 and "non-public address 127.0.0.1" in result.stderr
+    assert server.hits["/read/1"] == 0
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    assert run_cli("crawl", "http://x", "--follow", "([").returncode == 2
+    assert run_cli("crawl", "http://x", "--since", "yesterday-ish").returncode == 2
+    missing = run_cli("crawl", "@/no/such/list.txt")
+    assert missing.returncode == 1 and "cannot read the URL list" in missing.stderr
