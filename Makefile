@@ -14,8 +14,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: $(BIN)/.installed
-	$(BIN)/scraper clean seeds/ --out demo-output.jsonl
-	@echo "records written to demo-output.jsonl"
+	$(BIN)/scraper demo --out demo-output.jsonl
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q

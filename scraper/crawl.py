@@ -112,8 +112,9 @@ class Crawler:
         for url in sources:
             self._put(_Job(Link(url), url, 0, is_source=True))
         workers = max(1, self.fetcher.settings.concurrency)
-        if self.options.workers > 1:
-            self._pool = ProcessPoolExecutor(self.options.workers)
+        # Extraction always runs in worker processes: in threads it held the GIL the event
+        # loop needs, and the crawl fetched at a fraction of its speed.
+        self._pool = ProcessPoolExecutor(max(1, self.options.workers))
         tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
         try:
             await self._queue.join()

@@ -51,27 +51,43 @@ class Fetcher:
         self.warc = warc
         self._robots: dict[str, Protego | bool] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._client: httpx.AsyncClient | None = None
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        # One TLS context for all clients: loading the CA bundle costs ~30 ms each time.
+        self._tls = httpx.create_ssl_context()
         self._sleep = sleep
 
     async def __aenter__(self) -> Fetcher:
-        s = self.settings
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            trust_env=False,  # no proxies or netrc from the environment behind the user's back
-            timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
-                                  write=s.read_timeout, pool=None),
-            limits=httpx.Limits(max_connections=max(s.concurrency, 1) * 2,
-                                max_keepalive_connections=max(s.concurrency, 1) * 2),
-            headers={"User-Agent": s.user_agent.format(version=__version__),
-                     "Accept-Encoding": "gzip, deflate",
-                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    def _client_for(self, url: str) -> httpx.AsyncClient:
+        """One client (connection pool) per origin. httpcore checks every idle connection
+        of a pool before each request (a poll and a getpeername syscall each): with one
+        shared pool that was 87 syscalls per request and half the crawl's time (cProfile);
+        per origin it is at most `per_host`."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        client = self._clients.get(origin)
+        if client is None:
+            s = self.settings
+            client = self._clients[origin] = httpx.AsyncClient(
+                follow_redirects=False,
+                verify=self._tls,
+                trust_env=False,  # no proxies or netrc from the environment behind our back
+                timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
+                                      write=s.read_timeout, pool=None),
+                limits=httpx.Limits(max_connections=s.per_host + 1,
+                                    max_keepalive_connections=s.per_host + 1),
+                headers={"User-Agent": s.user_agent.format(version=__version__),
+                         "Accept-Encoding": "gzip, deflate",
+                         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
+                                   "*/*;q=0.8"})
+        return client
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                     accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
@@ -142,11 +158,14 @@ class Fetcher:
 
     async def _attempt(self, result: FetchResult, headers: dict[str, str],
                        accept: tuple[str, ...]) -> None:
-        assert self._client is not None, "use Fetcher as an async context manager"
         s = self.settings
         try:
             async with asyncio.timeout(s.total_timeout):
-                async with self._client.stream("GET", result.final_url, headers=headers) as resp:
+                client = self._client_for(result.final_url)
+                async with client.stream("GET", result.final_url, headers=headers) as resp:
+                    delay = self.gate.delay_for(result.host)
+                    if delay:
+                        self.gate.defer(result.host, delay)
                     result.status = resp.status_code
                     result.headers = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code >= 400:

@@ -31,7 +31,10 @@ class HostGate:
         return self._delays.get(host, self.delay)
 
     def defer(self, host: str, seconds: float) -> None:
-        """No request to `host` before `seconds` from now (Retry-After, backoff)."""
+        """No request to `host` before `seconds` from now (Retry-After, backoff; and the
+        delay again from a response's arrival, so a request that left late on a slow new
+        connection and one that leaves on time on a warm one still reach the server at
+        least the delay apart)."""
         self._next[host] = max(self._next[host], time.monotonic() + seconds)
 
     @asynccontextmanager
@@ -40,8 +43,8 @@ class HostGate:
         slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
         async with slots:
             async with self._locks[host]:  # one waiter at a time decides the next start
-                wait = self._next[host] - time.monotonic()
-                if wait > 0:
+                # Re-checked after each sleep: a response or Retry-After may push it back.
+                while (wait := self._next[host] - time.monotonic()) > 0:
                     await asyncio.sleep(wait)
                 now = time.monotonic()
                 self._next[host] = now + self.delay_for(host)

@@ -52,4 +52,4 @@ class FetchResult:
     def host(self) -> str:
         from urllib.parse import urlsplit
 
-        return (urlsplit(self.url).hostname or "").lower()
+        return (urlsplit(self.final_url).hostname or "").lower()
