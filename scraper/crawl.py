@@ -16,7 +16,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from scraper.extract.pages import join_pages
 from scraper.fetch import PAGE_TYPES, SOURCE_TYPES, Fetcher, FetchResult
 from scraper.record import Article
 from scraper.store import State
+from scraper.workers import process_pool
 
 log = logging.getLogger("scraper")
 
@@ -114,7 +115,7 @@ class Crawler:
         workers = max(1, self.fetcher.settings.concurrency)
         # Extraction always runs in worker processes: in threads it held the GIL the event
         # loop needs, and the crawl fetched at a fraction of its speed.
-        self._pool = ProcessPoolExecutor(max(1, self.options.workers))
+        self._pool = process_pool(self.options.workers)
         tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
         try:
             await self._queue.join()

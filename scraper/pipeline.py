@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.emitter import Emitter, Sink, Summary
+from scraper.workers import process_pool
 from scraper.errors import InputError
 from scraper.extract import TemplateLines, clean_text, extract_html
 from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text
@@ -93,7 +93,7 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
         tasks.append((source.name, str(source.path) if source.path else None, data, url))
 
     emitter = Emitter(settings, out, summary)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(tasks) > 1 else None
+    pool = process_pool(workers) if workers > 1 and len(tasks) > 1 else None
     try:
         results = pool.map(_extract_task, tasks, chunksize=8) if pool else map(_extract_task, tasks)
         for done, result in enumerate(results, 1):

@@ -149,8 +149,8 @@ def test_section_page_links_followed_to_the_depth_asked(server: LocalServer, tmp
 
 def test_multi_page_article_becomes_one_record(server: LocalServer, tmp_path: Path) -> None:
     title, paras = story(40, paragraphs=9)
-    pager = lambda n: (f'<div class="pagination">Halaman <a href="/read/9/judul">1</a> '
-                       f'<a href="/read/9/judul?page=2">2</a> '
+    pager = lambda n: ('<div class="pagination">Halaman <a href="/read/9/judul">1</a> '
+                       '<a href="/read/9/judul?page=2">2</a> '
                        + (f'<a href="/read/9/judul?page={n + 1}">Selanjutnya</a>' if n < 3 else "")
                        + "</div>")
     server.page("/read/9/judul", article_html(title, paras[:3], pager=pager(1)))
@@ -200,3 +200,43 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert run_cli("crawl", "http://x", "--since", "yesterday-ish").returncode == 2
     missing = run_cli("crawl", "@/no/such/list.txt")
     assert missing.returncode == 1 and "cannot read the URL list" in missing.stderr
+
+
+def test_crawl_killed_at_any_moment_loses_and_repeats_nothing(server: LocalServer,
+                                                                tmp_path: Path) -> None:
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    paths = [f"/read/{i}" for i in range(40)]
+    for i, path in enumerate(paths):
+        title, paras = story(100 + i)
+        page = article_html(title, paras).encode()
+        server.routes[path] = (lambda body: lambda h: (time.sleep(0.05), h.send(200, body)))(page)
+    server.page("/feed.xml", rss(*paths))
+    state, out = tmp_path / "state", tmp_path / "news.jsonl"
+    cmd = [sys.executable, "-m", "scraper", "-q", "crawl", server.base + "/feed.xml",
+           *FAST, "--concurrency", "4", "--state", str(state), "-o", str(out)]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while (not out.exists() or out.stat().st_size == 0) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(random.uniform(0, 0.3))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    final = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert final.returncode == 0, final.stderr
+    assert kills >= 2
+    urls = [r["url"] for r in records(out)]
+    assert len(urls) == len(set(urls)) == len(paths)
