@@ -27,3 +27,14 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path = ROOT,
 @pytest.fixture
 def seed_paths() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 (tests/httpd.py) whose robots.txt disallows /private/."""
+    from tests.httpd import LocalServer
+
+    srv = LocalServer().start()
+    srv.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    yield srv
+    srv.stop()

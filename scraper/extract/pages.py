@@ -37,7 +37,7 @@ def join_pages(first: Article, rest: list[Article]) -> Article:
                 continue
             seen.add(key)
             lines.append(line)
-    joined = first.with_text("\n".join(lines))
+    joined = first.with_text("\n\n".join(lines))  # the record's paragraph separator
     if lines and "no article text found" in first.warnings:
         joined = joined.replace(warnings=[w for w in first.warnings
                                           if w != "no article text found"])

@@ -127,6 +127,6 @@ def test_pages_join_without_pager_lines_or_repeats() -> None:
                           text="Paragraf satu yang panjang sekali.\nParagraf dua.\nHalaman 1 2 Selanjutnya")
     second = build_article(source="p2", text="Paragraf satu yang panjang sekali.\nParagraf tiga.\n1 2")
     joined = join_pages(first, [second])
-    assert joined.text == "Paragraf satu yang panjang sekali.\nParagraf dua.\nParagraf tiga."
+    assert joined.text == "Paragraf satu yang panjang sekali.\n\nParagraf dua.\n\nParagraf tiga."
     assert joined.id == first.id and joined.title == "Judul" and joined.word_count == 9
     assert is_pager("Page 2 of 3") and not is_pager("Presiden berkata 2 hal")

@@ -7,7 +7,6 @@ import dataclasses
 import gzip
 from pathlib import Path
 
-import pytest
 
 from scraper.fetch import Fetcher, HostGate, WarcLog
 from scraper.settings import FetchSettings
@@ -17,14 +16,6 @@ from tests.httpd import (LocalServer, endless, fixture_html, gzip_bomb, redirect
 FAST = FetchSettings(delay=0.0, backoff=0.05, retries=2, allow_private=True,
                      connect_timeout=2, read_timeout=1, total_timeout=5)
 ARTICLE = fixture_html("id_article.html")
-
-
-@pytest.fixture
-def server():
-    srv = LocalServer().start()
-    srv.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
-    yield srv
-    srv.stop()
 
 
 def fetch(url: str, settings: FetchSettings = FAST, **kwargs):
