@@ -22,10 +22,16 @@ def records(stdout: str) -> list[dict]:
 def test_help_explains_commands_examples_and_exit_codes() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    for words in ("clean", "Examples:", "Exit codes:", "--quiet", "--log-format"):
+    for words in ("clean", "crawl", "dedup", "demo", "Examples:", "Exit codes:", "75",
+                  "--quiet", "--log-format"):
         assert words in result.stdout
     clean_help = run_cli("clean", "--help").stdout
     assert "--out" in clean_help and "stdin" in clean_help
+    crawl_help = run_cli("crawl", "--help").stdout
+    for option in ("--state", "--follow", "--since", "--max-pages", "--refresh", "--warc",
+                   "--allow-private", "--delay", "Examples:"):
+        assert option in crawl_help
+    assert "--report" in run_cli("dedup", "--help").stdout
 
 
 def test_version() -> None:

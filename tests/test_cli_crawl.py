@@ -231,3 +231,21 @@ def test_crawl_killed_at_any_moment_loses_and_repeats_nothing(server: LocalServe
     assert kills >= 2
     urls = [r["url"] for r in records(out)]
     assert len(urls) == len(set(urls)) == len(paths)
+
+
+def test_wrong_charset_declarations_still_decode(server: LocalServer, tmp_path: Path) -> None:
+    title, paras = story(70)
+    paras[0] = "Café “Kopi Kenangan” di Jakarta — naïve résumé: Rp 25.000 per cangkir. " + paras[0]
+    page = article_html(title, paras).replace('<meta charset="utf-8">', "")
+    # UTF-8 bytes labelled ISO-8859-1 (a common server default), and windows-1252 bytes
+    # labelled UTF-8 (a CMS that lies).
+    server.page("/utf8-as-latin1", page.encode("utf-8"), "text/html; charset=iso-8859-1")
+    server.page("/cp1252-as-utf8", page.encode("cp1252"), "text/html; charset=utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run_cli("crawl", server.base + "/utf8-as-latin1", server.base + "/cp1252-as-utf8",
+                     *FAST, "-o", str(out), "--keep-duplicates")
+    assert result.returncode == 0, result.stderr
+    found = records(out)
+    assert len(found) == 2
+    for record in found:
+        assert record["text"].startswith("Café “Kopi Kenangan” di Jakarta — naïve résumé"), record["url"]
