@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 import logging
+import sqlite3
 import sys
 import time
 from enum import Enum
@@ -466,6 +467,9 @@ def main() -> None:
     except ScraperError as exc:
         print(f"scraper: error: {exc}", file=sys.stderr)
         sys.exit(ExitCode.USAGE)
+    except (OSError, sqlite3.Error) as exc:  # disk full, output or state unwritable
+        print(f"scraper: error: cannot write: {exc}", file=sys.stderr)
+        sys.exit(ExitCode.INPUT_FAILED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         print(f"scraper: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         sys.exit(ExitCode.INTERNAL)

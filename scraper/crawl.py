@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -116,10 +117,15 @@ class Crawler:
         # Extraction always runs in worker processes: in threads it held the GIL the event
         # loop needs, and the crawl fetched at a fraction of its speed.
         self._pool = process_pool(self.options.workers)
+        self._fatal: asyncio.Future[BaseException] = asyncio.get_running_loop().create_future()
         tasks = [asyncio.create_task(self._worker()) for _ in range(workers)]
+        joined = asyncio.create_task(self._queue.join())
         try:
-            await self._queue.join()
+            await asyncio.wait([joined, self._fatal], return_when=asyncio.FIRST_COMPLETED)
+            if self._fatal.done():
+                raise self._fatal.result()
         finally:
+            joined.cancel()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -142,8 +148,9 @@ class Crawler:
                     await self._source(job)
                 else:
                     await self._article(job)
-            except InputError as exc:  # a record that cannot be written: stop the run
-                raise exc
+            except (InputError, OSError, sqlite3.Error) as exc:  # output or state unwritable
+                if not self._fatal.done():
+                    self._fatal.set_result(exc)
             except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
                 log.error("%s: internal error: %s: %s", job.link.url, type(exc).__name__, exc)
                 self._fail(job, f"internal error: {type(exc).__name__}")

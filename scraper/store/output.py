@@ -60,6 +60,13 @@ class JsonlOutput:
         if self.path is None:
             self._fh = self._stream or sys.stdout
             return self
+        if self.path.exists() and not self.path.is_file():
+            # A pipe or device (/dev/stdout, a FIFO): written straight, never replaced.
+            try:
+                self._fh = self.path.open("w", encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
+            return self
         self._tmp, self._fh = _temp_beside(self.path)
         return self
 
@@ -76,6 +83,8 @@ class JsonlOutput:
         if self._tmp is None:
             if self._fh is not None:
                 self._fh.flush()
+                if self.path is not None:
+                    self._fh.close()
             return
         assert self._fh is not None
         try:
@@ -111,6 +120,9 @@ class AppendOutput:
         folder = self.path.parent
         if not folder.is_dir():
             raise InputError(f"{self.path}: folder {folder} does not exist")
+        if self.path.exists() and not self.path.is_file():
+            raise InputError(f"{self.path}: with --state, --out must be a regular file "
+                             "(its length is what the state remembers)")
         try:
             fh = self.path.open("ab+")
         except OSError as exc:
