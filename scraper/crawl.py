@@ -21,7 +21,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scraper.dedup import canonical_url
 from scraper.discover import (Link, Pagination, SitemapError, find_pagination, looks_like_feed,
@@ -103,7 +102,8 @@ class Crawler:
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._queued: set[str] = set()
         self._incomplete: set[str] = set()  # sources with an article not handled
-        self._validators: dict[str, tuple[int | None, str | None, str | None]] = {}
+        # source URL -> (the root source it came from, status, etag, last-modified)
+        self._validators: dict[str, tuple[str, int | None, str | None, str | None]] = {}
         self._articles = 0
         self._sitemaps = 0
         self._done = 0
@@ -179,10 +179,10 @@ class Crawler:
             log.error("%s: %s", url, result.error)
             self._incomplete.add(job.source)
             return
-        self._validators[url] = (result.status, result.headers.get("etag"),
+        self._validators[url] = (job.source, result.status, result.headers.get("etag"),
                                  result.headers.get("last-modified"))
         body = result.body
-        if looks_like_sitemap(body) and not result.content_type.endswith("html"):
+        if looks_like_sitemap(body):  # by content: servers label sitemaps every way
             self._sitemap(job, result)
         elif looks_like_feed(body):
             links = parse_feed(body, result.final_url)
@@ -232,11 +232,12 @@ class Crawler:
         self._put(_Job(link, source, depth))
 
     def _save_source_validators(self) -> None:
-        """Validators of sources whose every article was handled (see the module doc)."""
+        """Validators of sources whose every article was handled (see the module doc): a
+        sitemap listed by an index counts as handled only when its whole index was."""
         if self.state is None:
             return
-        for url, (status, etag, modified) in self._validators.items():
-            if url not in self._incomplete:
+        for url, (root, status, etag, modified) in self._validators.items():
+            if root not in self._incomplete:
                 self.state.record_fetch(url, status, etag, modified)
         self.emitter.commit()
 
@@ -323,13 +324,12 @@ class Crawler:
 
     def _fail(self, job: _Job, reason: str) -> None:
         self.summary.errors[_reason(reason)] += 1
-        self.summary.hosts[urlsplit(job.link.url).hostname or "?"]["failed"] += 1
         self._incomplete.add(job.source)
         log.warning("%s: %s", job.link.url, reason)
 
     def _count_host(self, result: FetchResult) -> None:
         outcome = ("not modified" if result.not_modified else "fetched" if result.ok
-                   else "skipped" if result.skipped else "error")
+                   else "skipped" if result.skipped else "failed")
         self.summary.hosts[result.host or "?"][outcome] += 1
 
 

@@ -58,6 +58,13 @@ class LocalServer(ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
+    def handle_error(self, request, client_address) -> None:
+        """Clients that hang up on purpose (caps, timeouts) are expected; others are not."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"

@@ -249,3 +249,20 @@ def test_wrong_charset_declarations_still_decode(server: LocalServer, tmp_path: 
     assert len(found) == 2
     for record in found:
         assert record["text"].startswith("Café “Kopi Kenangan” di Jakarta — naïve résumé"), record["url"]
+
+
+def test_failed_article_in_a_child_sitemap_is_retried(server: LocalServer, tmp_path: Path) -> None:
+    add_story(server, "/b/ok", 80)
+    server.routes["/b/down"] = status(503)
+    server.validated_page("/child.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
+                          'schemas/sitemap/0.9"><url><loc>/b/ok</loc></url><url><loc>/b/down</loc>'
+                          '</url></urlset>', etag='"c1"')
+    server.validated_page("/index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
+                          'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/child.xml</loc>'
+                          '</sitemap></sitemapindex>', etag='"i1"')
+    state, out = tmp_path / "state", tmp_path / "out.jsonl"
+    args = ("crawl", server.base + "/index.xml", *FAST, "--state", str(state), "-o", str(out))
+    assert run_cli(*args).returncode == 0 and len(records(out)) == 1
+    add_story(server, "/b/down", 81)
+    second = run_cli(*args)
+    assert "1 new records written" in second.stderr and len(records(out)) == 2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction, Tag
+from bs4 import (BeautifulSoup, Comment, Doctype, MarkupResemblesLocatorWarning,
+                 ProcessingInstruction, Tag, XMLParsedAsHTMLWarning)
 from bs4.element import CData, Declaration
 
 #: Elements whose content is never article text.
@@ -26,6 +28,12 @@ CELL_TAGS = frozenset(("td", "th"))
 SKIPPED_STRINGS = (Comment, Doctype, ProcessingInstruction, CData, Declaration)
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+# Pages are what they are: a feed or a one-word body given as a page is handled (no text,
+# a warning in the record), not worth a paragraph of advice on stderr for each.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 def parse(html: str) -> BeautifulSoup:
