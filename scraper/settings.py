@@ -28,8 +28,11 @@ class CleanSettings:
 class DedupSettings:
     """When two records count as the same article."""
 
-    #: Estimated Jaccard similarity of word shingles at or above which a record is a near
-    #: duplicate of an earlier one (bench/dedup.py measures precision and recall here).
+    #: Similarity of word shingles (Jaccard, or containment for cut and extended versions)
+    #: at or above which a record is a near duplicate of an earlier one (bench/dedup.py
+    #: measures precision and recall here). LSH bands are laid out for candidates from
+    #: about 0.5 Jaccard (fixed, as a --state index depends on them): a threshold far below
+    #: that finds only some of its pairs.
     threshold: float = 0.5
     #: Words per shingle and MinHash permutations: fixed for the life of a --state index.
     shingle: int = 3

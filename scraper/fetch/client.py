@@ -14,7 +14,6 @@ import email.utils
 import random
 import time
 import zlib
-from collections.abc import Callable
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -45,7 +44,7 @@ class Fetcher:
     """Async context manager holding one HTTP client and the politeness state of a run."""
 
     def __init__(self, settings: FetchSettings, *, warc: WarcLog | None = None,
-                 gate: HostGate | None = None, sleep: Callable = asyncio.sleep) -> None:
+                 gate: HostGate | None = None) -> None:
         self.settings = settings
         self.gate = gate or HostGate(settings.delay, settings.per_host)
         self.warc = warc
@@ -54,7 +53,6 @@ class Fetcher:
         self._clients: dict[str, httpx.AsyncClient] = {}
         # One TLS context for all clients: loading the CA bundle costs ~30 ms each time.
         self._tls = httpx.create_ssl_context()
-        self._sleep = sleep
 
     async def __aenter__(self) -> Fetcher:
         return self

@@ -1,6 +1,6 @@
 """Per-host politeness: at most N requests in flight to one host, and request starts spaced
 by the host's delay (the configured one, raised to robots.txt Crawl-delay, pushed back by
-Retry-After). Starts are recorded so tests and the bench can check the gaps."""
+Retry-After)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,13 @@ from contextlib import asynccontextmanager
 class HostGate:
     """Admits requests to each host no faster than its delay allows."""
 
-    def __init__(self, delay: float, per_host: int, *, record_starts: bool = False) -> None:
+    def __init__(self, delay: float, per_host: int) -> None:
         self.delay = delay
         self.per_host = per_host
         self._delays: dict[str, float] = {}
         self._next: dict[str, float] = defaultdict(float)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._slots: dict[str, asyncio.Semaphore] = {}
-        self.starts: dict[str, list[float]] | None = defaultdict(list) if record_starts else None
 
     def set_delay(self, host: str, seconds: float) -> None:
         """Raise `host`'s delay (robots.txt Crawl-delay); never below the configured one."""
@@ -46,8 +45,5 @@ class HostGate:
                 # Re-checked after each sleep: a response or Retry-After may push it back.
                 while (wait := self._next[host] - time.monotonic()) > 0:
                     await asyncio.sleep(wait)
-                now = time.monotonic()
-                self._next[host] = now + self.delay_for(host)
-                if self.starts is not None:
-                    self.starts[host].append(now)
+                self._next[host] = time.monotonic() + self.delay_for(host)
             yield

@@ -8,7 +8,7 @@ import gzip
 from pathlib import Path
 
 
-from scraper.fetch import Fetcher, HostGate, WarcLog
+from scraper.fetch import Fetcher, WarcLog
 from scraper.settings import FetchSettings
 from tests.httpd import (LocalServer, endless, fixture_html, gzip_bomb, redirect, reset,
                          slow_body, status)
@@ -207,15 +207,3 @@ def test_warc_keeps_raw_responses(server: LocalServer, tmp_path: Path) -> None:
                    and not r.rec_headers.get_header("WARC-Target-URI").endswith("/robots.txt")]
     assert [u for u, _ in records] == [server.base + "/gz", server.base + "/b"]
     assert records[0][1] == ARTICLE.encode()  # warcio undoes the Content-Encoding
-
-
-def test_gate_records_starts_for_the_bench() -> None:
-    gate = HostGate(0.1, 2, record_starts=True)
-
-    async def go():
-        for _ in range(3):
-            async with gate.slot("h"):
-                pass
-    asyncio.run(go())
-    starts = gate.starts["h"]
-    assert len(starts) == 3 and all(b - a >= 0.099 for a, b in zip(starts, starts[1:]))
