@@ -23,7 +23,7 @@ from protego import Protego
 from scraper import __version__
 from scraper.fetch.politeness import HostGate
 from scraper.fetch.result import FetchResult
-from scraper.fetch.safety import private_address, unsafe_scheme
+from scraper.fetch.safety import PublicOnlyBackend, private_address, unsafe_scheme
 from scraper.fetch.warc import WarcLog
 from scraper.settings import FetchSettings
 
@@ -73,14 +73,17 @@ class Fetcher:
         client = self._clients.get(origin)
         if client is None:
             s = self.settings
+            transport = httpx.AsyncHTTPTransport(
+                verify=self._tls, limits=httpx.Limits(max_connections=s.per_host + 1,
+                                                      max_keepalive_connections=s.per_host + 1))
+            if not s.allow_private:  # check the address connected to, not only the name
+                transport._pool._network_backend = PublicOnlyBackend()  # noqa: SLF001
             client = self._clients[origin] = httpx.AsyncClient(
+                transport=transport,
                 follow_redirects=False,
-                verify=self._tls,
                 trust_env=False,  # no proxies or netrc from the environment behind our back
                 timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
                                       write=s.read_timeout, pool=None),
-                limits=httpx.Limits(max_connections=s.per_host + 1,
-                                    max_keepalive_connections=s.per_host + 1),
                 headers={"User-Agent": s.user_agent.format(version=__version__),
                          "Accept-Encoding": "gzip, deflate",
                          "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
@@ -185,7 +188,10 @@ class Fetcher:
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             result.error = f"connection broken: {exc or type(exc).__name__}"
         except httpx.ConnectError as exc:
-            result.error = f"cannot connect: {exc or type(exc).__name__}"
+            if str(exc).startswith("refused:"):
+                result.error, result.skipped = str(exc), True
+            else:
+                result.error = f"cannot connect: {exc or type(exc).__name__}"
         except httpx.HTTPError as exc:
             result.error = f"{type(exc).__name__}: {exc}"
 

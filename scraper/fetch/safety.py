@@ -7,7 +7,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
+
+import httpcore
+from httpcore._backends.anyio import AnyIOBackend
 
 SCHEMES = ("http", "https")
 
@@ -48,3 +52,26 @@ async def private_address(host: str) -> str | None:
             return f"refused: {host} resolves to the non-public address {address} " \
                    f"(--allow-private to fetch it)"
     return None
+
+
+class PublicOnlyBackend(AnyIOBackend):
+    """httpcore's network backend, refusing a connection whose peer is not public.
+
+    The check on the resolved name (`private_address`) gives a clear early answer, but the
+    HTTP client resolves the name again when it connects; a name that answers public first
+    and private then (DNS rebinding) would slip through. This checks the address actually
+    connected to, before a byte of the request is sent.
+    """
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Any = None) -> httpcore.AsyncNetworkStream:
+        stream = await super().connect_tcp(host, port, timeout=timeout,
+                                           local_address=local_address,
+                                           socket_options=socket_options)
+        peer = stream.get_extra_info("server_addr")
+        if peer and not _is_public(str(peer[0])):
+            await stream.aclose()
+            raise httpcore.ConnectError(f"refused: {host} connected to the non-public "
+                                        f"address {peer[0]} (--allow-private to fetch it)")
+        return stream

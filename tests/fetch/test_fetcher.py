@@ -207,3 +207,19 @@ def test_warc_keeps_raw_responses(server: LocalServer, tmp_path: Path) -> None:
                    and not r.rec_headers.get_header("WARC-Target-URI").endswith("/robots.txt")]
     assert [u for u, _ in records] == [server.base + "/gz", server.base + "/b"]
     assert records[0][1] == ARTICLE.encode()  # warcio undoes the Content-Encoding
+
+
+def test_a_name_that_turns_private_at_connect_time_is_refused(server: LocalServer,
+                                                              monkeypatch) -> None:
+    """DNS rebinding: the name checks out as public, then connects to a private address.
+    The first resolution is simulated (no public DNS here); the connect is real."""
+    import scraper.fetch.client as client_module
+
+    async def looks_public(host: str) -> None:
+        return None
+    monkeypatch.setattr(client_module, "private_address", looks_public)
+    server.page("/a", ARTICLE)
+    strict = dataclasses.replace(FAST, allow_private=False, obey_robots=False)
+    result = fetch(server.base + "/a", strict)
+    assert result.skipped and "connected to the non-public address 127.0.0.1" in result.error
+    assert server.hits["/a"] == 0  # refused before a byte of the request was sent
