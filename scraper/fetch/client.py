@@ -33,6 +33,8 @@ SOURCE_TYPES = PAGE_TYPES + (
     "application/rdf+xml", "application/x-gzip", "application/gzip", "application/octet-stream",
     "text/plain")
 _RETRY_STATUS = {429, 500, 502, 503, 504}
+#: Connection pools kept open at once; the least recently used idle one is closed beyond.
+MAX_POOLS = 256
 _ROBOTS_MAX = 512 * 1024
 
 
@@ -50,7 +52,9 @@ class Fetcher:
         self.warc = warc
         self._robots: dict[str, Protego | bool] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}  # in least recently used order
+        self._busy: dict[str, int] = {}  # requests in flight per origin
+        self._closing: set[asyncio.Task] = set()
         # One TLS context for all clients: loading the CA bundle costs ~30 ms each time.
         self._tls = httpx.create_ssl_context()
 
@@ -62,23 +66,24 @@ class Fetcher:
         clients, self._clients = list(self._clients.values()), {}
         for client in clients:
             await client.aclose()
+        await asyncio.gather(*self._closing)
 
     def _client_for(self, url: str) -> httpx.AsyncClient:
         """One client (connection pool) per origin. httpcore checks every idle connection
         of a pool before each request (a poll and a getpeername syscall each): with one
         shared pool that was 87 syscalls per request and half the crawl's time (cProfile);
         per origin it is at most `per_host`."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}".lower()
-        client = self._clients.get(origin)
+        origin = _origin(url)
+        client = self._clients.pop(origin, None)
         if client is None:
+            self._close_idle_pools()
             s = self.settings
             transport = httpx.AsyncHTTPTransport(
                 verify=self._tls, limits=httpx.Limits(max_connections=s.per_host + 1,
                                                       max_keepalive_connections=s.per_host + 1))
             if not s.allow_private:  # check the address connected to, not only the name
                 transport._pool._network_backend = PublicOnlyBackend()  # noqa: SLF001
-            client = self._clients[origin] = httpx.AsyncClient(
+            client = httpx.AsyncClient(
                 transport=transport,
                 follow_redirects=False,
                 trust_env=False,  # no proxies or netrc from the environment behind our back
@@ -88,7 +93,19 @@ class Fetcher:
                          "Accept-Encoding": "gzip, deflate",
                          "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
                                    "*/*;q=0.8"})
+        self._clients[origin] = client  # most recently used last
         return client
+
+    def _close_idle_pools(self) -> None:
+        """Keep at most MAX_POOLS pools: a crawl over thousands of hosts would otherwise
+        keep a pool (and its sockets) open for each until the end."""
+        for origin in list(self._clients):
+            if len(self._clients) < MAX_POOLS:
+                break
+            if not self._busy.get(origin):
+                task = asyncio.get_running_loop().create_task(self._clients.pop(origin).aclose())
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                     accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
@@ -160,6 +177,8 @@ class Fetcher:
     async def _attempt(self, result: FetchResult, headers: dict[str, str],
                        accept: tuple[str, ...]) -> None:
         s = self.settings
+        origin = _origin(result.final_url)
+        self._busy[origin] = self._busy.get(origin, 0) + 1
         try:
             async with asyncio.timeout(s.total_timeout):
                 client = self._client_for(result.final_url)
@@ -194,6 +213,8 @@ class Fetcher:
                 result.error = f"cannot connect: {exc or type(exc).__name__}"
         except httpx.HTTPError as exc:
             result.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._busy[origin] -= 1
 
     def _check_type(self, result: FetchResult, accept: tuple[str, ...]) -> None:
         kind = result.content_type
@@ -259,6 +280,11 @@ class Fetcher:
         if delay:
             self.gate.set_delay(host.lower(), float(delay))
         return rules
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _retry_after(value: str | None) -> float | None:

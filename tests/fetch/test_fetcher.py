@@ -223,3 +223,19 @@ def test_a_name_that_turns_private_at_connect_time_is_refused(server: LocalServe
     result = fetch(server.base + "/a", strict)
     assert result.skipped and "connected to the non-public address 127.0.0.1" in result.error
     assert server.hits["/a"] == 0  # refused before a byte of the request was sent
+
+
+def test_idle_connection_pools_are_closed_beyond_the_limit(server: LocalServer, monkeypatch) -> None:
+    import scraper.fetch.client as client_module
+
+    monkeypatch.setattr(client_module, "MAX_POOLS", 1)
+    server.page("/a", ARTICLE)
+    port = server.server_address[1]
+
+    async def go():
+        async with Fetcher(FAST) as fetcher:
+            results = [await fetcher.fetch(f"http://{host}:{port}/a")
+                       for host in ("127.0.0.1", "localhost", "127.0.0.1")]
+            return results, len(fetcher._clients)  # noqa: SLF001
+    results, pools = asyncio.run(go())
+    assert all(r.ok for r in results) and pools == 1
