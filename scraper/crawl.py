@@ -278,6 +278,7 @@ class Crawler:
             if joined is None:
                 return
             article = joined
+        article = _with_hints(article, job.link)
         if self.options.follow is not None and job.depth < self.options.depth:
             for link in links:
                 self._put_article(Link(link), job.source, job.depth + 1)
@@ -331,6 +332,15 @@ class Crawler:
         outcome = ("not modified" if result.not_modified else "fetched" if result.ok
                    else "skipped" if result.skipped else "failed")
         self.summary.hosts[result.host or "?"][outcome] += 1
+
+
+def _with_hints(article: Article, link: Link) -> Article:
+    """The feed's or sitemap's title and date where the page itself gave none."""
+    if article.title is None and link.title:
+        article = article.replace(title=link.title)
+    if article.published is None and link.published is not None:
+        article = article.replace(published=link.published.isoformat())
+    return article
 
 
 def _reason(error: str) -> str:

@@ -269,3 +269,19 @@ def test_failed_article_in_a_child_sitemap_is_retried(server: LocalServer, tmp_p
     add_story(server, "/b/down", 81)
     second = run_cli(*args)
     assert "1 new records written" in second.stderr and len(records(out)) == 2
+
+
+def test_news_sitemap_title_and_date_fill_what_the_page_lacks(server: LocalServer,
+                                                              tmp_path: Path) -> None:
+    _, paras = story(90)
+    server.page("/bare", "<html><body>" + "".join(f"<p>{p}</p>" for p in paras) + "</body></html>")
+    server.page("/news.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                'sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url>'
+                '<loc>/bare</loc><news:news><news:publication_date>2024-07-04T15:50:00+07:00'
+                '</news:publication_date><news:title>Judul dari Sitemap</news:title></news:news>'
+                '</url></urlset>', "application/xml")
+    out = tmp_path / "out.jsonl"
+    assert run_cli("crawl", server.base + "/news.xml", *FAST, "-o", str(out)).returncode == 0
+    (record,) = records(out)
+    assert record["title"] == "Judul dari Sitemap"
+    assert record["published"] == "2024-07-04T15:50:00+07:00"
