@@ -36,6 +36,7 @@ _RETRY_STATUS = {429, 500, 502, 503, 504}
 #: Connection pools kept open at once; the least recently used idle one is closed beyond.
 MAX_POOLS = 256
 _ROBOTS_MAX = 512 * 1024
+_ROBOTS_REDIRECTS = 5  # RFC 9309
 
 
 class _Refused(Exception):
@@ -264,17 +265,28 @@ class Fetcher:
         return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
 
     async def _load_robots(self, origin: str, host: str) -> Protego | bool:
-        result = FetchResult(origin + "/robots.txt", origin + "/robots.txt")
-        for attempt in range(2):
-            result = FetchResult(result.url, result.url, attempts=attempt + 1)
-            async with self.gate.slot(host.lower()):
-                await self._attempt(result, {}, ("text/plain", "", "text/html"))
-            if result.status is not None and result.status < 500:
+        """The rules of one origin: up to 5 redirects followed (http -> https is common),
+        one retry on 5xx or a network error."""
+        url = origin + "/robots.txt"
+        result = FetchResult(url, url)
+        for _hop in range(_ROBOTS_REDIRECTS + 1):
+            for attempt in range(2):
+                result = FetchResult(url, url, attempts=attempt + 1)
+                async with self.gate.slot((urlsplit(url).hostname or "").lower()):
+                    await self._attempt(result, {}, ("text/plain", "", "text/html"))
+                if result.status is not None and result.status < 500:
+                    break
+            location = result.headers.get("location", "").strip()
+            if result.status not in (301, 302, 303, 307, 308) or not location:
                 break
+            url = urljoin(url, location)
+            target = (urlsplit(url).hostname or "").lower()
+            if unsafe_scheme(url) or not self.settings.allow_private and await private_address(target):
+                return False  # a redirect we will not follow: rules unknown, fetch nothing
         if result.status is None or result.status >= 500:
             return False
         if not result.ok:
-            return True  # 3xx left unfollowed, 4xx: no rules
+            return True  # 4xx, or too many redirects: no rules
         rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
         delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])
         if delay:

@@ -239,3 +239,11 @@ def test_idle_connection_pools_are_closed_beyond_the_limit(server: LocalServer, 
             return results, len(fetcher._clients)  # noqa: SLF001
     results, pools = asyncio.run(go())
     assert all(r.ok for r in results) and pools == 1
+
+
+def test_robots_txt_behind_a_redirect_is_followed(server: LocalServer) -> None:
+    server.routes["/robots.txt"] = redirect("/real-robots.txt", 301)
+    server.page("/real-robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    server.page("/private/x", ARTICLE)
+    result = fetch(server.base + "/private/x")
+    assert result.skipped and "robots.txt" in result.error and server.hits["/private/x"] == 0
