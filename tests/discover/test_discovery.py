@@ -130,3 +130,26 @@ def test_pages_join_without_pager_lines_or_repeats() -> None:
     assert joined.text == "Paragraf satu yang panjang sekali.\n\nParagraf dua.\n\nParagraf tiga."
     assert joined.id == first.id and joined.title == "Judul" and joined.word_count == 9
     assert is_pager("Page 2 of 3") and not is_pager("Presiden berkata 2 hal")
+
+
+def test_pagination_on_real_indonesian_news_pages() -> None:
+    """The 30 id-news pages (../shared/bench): exactly the two real multi-page articles are
+    found, each with the site's show-all view; no other page gets pages."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "id-news"
+    if not folder.is_dir():
+        pytest.skip("../shared/bench/id-news is not beside the project")
+    found = {}
+    for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        page = folder / "html" / entry["file"]
+        if page.suffix == ".html" and entry.get("url"):
+            pagination = find_pagination(page.read_bytes(), entry["url"])
+            if pagination:
+                found[page.name.split("__")[0]] = pagination
+    assert sorted(found) == ["kompas", "tribunnews"]
+    assert found["kompas"].show_all.endswith("?page=all") and list(found["kompas"].pages) == [2]
+    assert found["tribunnews"].show_all.endswith("?page=all")
+    assert list(found["tribunnews"].pages)[:3] == [2, 3, 4]
