@@ -396,7 +396,7 @@ def _crawl_report(summary) -> None:
         log.info("  failed %d: %s", count, reason)
     for host, counts in sorted(summary.hosts.items()):
         log.info("  %s: %s", host, ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    if summary.sources_failed or (failed and not summary.fetched):
+    if summary.sources_failed or (failed and not summary.written + summary.duplicates):
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 

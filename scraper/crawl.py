@@ -16,8 +16,9 @@ import logging
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -148,12 +149,11 @@ class Crawler:
                     await self._source(job)
                 else:
                     await self._article(job)
-            except (InputError, OSError, sqlite3.Error) as exc:  # output or state unwritable
+            except _WriteFailed as exc:  # output or state unwritable: nothing more can land
                 if not self._fatal.done():
-                    self._fatal.set_result(exc)
+                    self._fatal.set_result(exc.__cause__ or exc)
             except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
-                log.error("%s: internal error: %s: %s", job.link.url, type(exc).__name__, exc)
-                self._fail(job, f"internal error: {type(exc).__name__}")
+                self._fail(job, f"internal error: {type(exc).__name__}: {exc}")
             finally:
                 self._done += 1
                 if self.on_progress:
@@ -267,7 +267,8 @@ class Crawler:
             if result.skipped:
                 self.summary.skipped[_reason(result.error)] += 1
                 if self.state is not None:  # a policy answer: do not ask again every run
-                    self.state.record_fetch(key, result.status, None, None)
+                    with _writing():
+                        self.state.record_fetch(key, result.status, None, None)
             else:
                 self._fail(job, result.error)
             return
@@ -283,10 +284,11 @@ class Crawler:
             for link in links:
                 self._put_article(Link(link), job.source, job.depth + 1)
         article = article.replace(source=url)
-        if self.state is not None:
-            self.state.record_fetch(key, result.status, result.headers.get("etag"),
-                                    result.headers.get("last-modified"))
-        self.emitter.emit([article])  # writes, then commits the fetch record with it
+        with _writing():
+            if self.state is not None:
+                self.state.record_fetch(key, result.status, result.headers.get("etag"),
+                                        result.headers.get("last-modified"))
+            self.emitter.emit([article])  # writes, then commits the fetch record with it
 
     async def _extract_in_worker(self, result: FetchResult,
                                  article_url: str) -> tuple[Article, Pagination, list[str]]:
@@ -332,6 +334,20 @@ class Crawler:
         outcome = ("not modified" if result.not_modified else "fetched" if result.ok
                    else "skipped" if result.skipped else "failed")
         self.summary.hosts[result.host or "?"][outcome] += 1
+
+
+class _WriteFailed(Exception):
+    """The output or the state could not be written: the run must stop."""
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Around writes of records and state: their failures end the run (a full disk fails
+    every later page the same way); failures anywhere else fail one page."""
+    try:
+        yield
+    except (InputError, OSError, sqlite3.Error) as exc:
+        raise _WriteFailed(str(exc)) from exc
 
 
 def _with_hints(article: Article, link: Link) -> Article:
