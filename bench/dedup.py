@@ -117,6 +117,25 @@ def speed_at(params: SignatureParams, threshold: float, words: int) -> float:
     return len(articles) / (time.perf_counter() - start)
 
 
+def memory_per_doc(params: SignatureParams, threshold: float) -> float:
+    """Bytes the in-memory index holds per document (tracemalloc, after all are added)."""
+    import tracemalloc
+
+    _, docs = labelled()
+    articles = [build_article(source=f"doc{k}", text=t) for k, (_, t) in enumerate(docs)]
+    verdicts = []
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    index = DuplicateIndex(MemoryStore(), params, threshold)
+    for verdict in index.check_many(articles):
+        index.add(verdict)
+        verdicts.append(verdict)
+    del verdicts  # what is left is what the index keeps
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / len(articles)
+
+
 def accuracy(params: SignatureParams, threshold: float) -> dict:
     n_bodies, docs = labelled()
     articles = [build_article(source=f"doc{k}", text=t) for k, (_, t) in enumerate(docs)]
@@ -218,6 +237,8 @@ def main() -> None:
           f"(signature + query + insert, in memory, one core; {acc['words']:.0f} words/doc)")
     print(f"speed on the same documents cut to 400 words: "
           f"{speed_at(params, threshold, 400):.0f} docs/s")
+    print(f"memory: {memory_per_doc(params, threshold):.0f} bytes per document in the "
+          f"in-memory index (tracemalloc)")
     for size in args.big:
         res = persistent(size, params, threshold)
         print(f"persistent index of {size:,} docs: built in {res['build_s']:.0f} s, "
