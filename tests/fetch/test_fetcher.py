@@ -247,3 +247,12 @@ def test_robots_txt_behind_a_redirect_is_followed(server: LocalServer) -> None:
     server.page("/private/x", ARTICLE)
     result = fetch(server.base + "/private/x")
     assert result.skipped and "robots.txt" in result.error and server.hits["/private/x"] == 0
+
+
+def test_redirect_chains_stop_at_the_limit(server: LocalServer) -> None:
+    for i in range(5):
+        server.routes[f"/hop{i}"] = redirect(f"/hop{i + 1}")
+    server.page("/hop5", ARTICLE)
+    assert fetch(server.base + "/hop0").ok
+    result = fetch(server.base + "/hop0", dataclasses.replace(FAST, max_redirects=3))
+    assert result.error == "more than 3 redirects" and server.hits["/hop5"] == 1
