@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 import logging
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,8 +18,14 @@ import typer
 from scraper import __version__
 from scraper.errors import InputError, ScraperError
 from scraper.settings import load_settings
-from scraper.store import (AlreadyRunning, AppendOutput, JsonlOutput, RunLock, State,
-                           write_json_atomic)
+from scraper.store import (
+    AlreadyRunning,
+    AppendOutput,
+    JsonlOutput,
+    RunLock,
+    State,
+    write_json_atomic,
+)
 
 log = logging.getLogger("scraper")
 
@@ -388,7 +394,7 @@ def _crawl_report(summary) -> None:
     log.info("crawl: %d fetched, %d new records written, %d duplicates, %d seen before, "
              "%d unchanged (304), %d skipped, %d failed, %d sources failed",
              summary.fetched, summary.written, summary.duplicates, summary.seen,
-             summary.unchanged, skipped, failed, summary.sources_failed,
+             summary.unchanged, skipped, failed, len(summary.failed),
              extra={"fields": {"summary": summary.as_dict()}})
     for reason, count in summary.skipped.most_common():
         log.info("  skipped %d: %s", count, reason)
@@ -396,7 +402,7 @@ def _crawl_report(summary) -> None:
         log.info("  failed %d: %s", count, reason)
     for host, counts in sorted(summary.hosts.items()):
         log.info("  %s: %s", host, ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    if summary.sources_failed or (failed and not summary.written + summary.duplicates):
+    if summary.failed or (failed and not summary.written + summary.duplicates):
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 

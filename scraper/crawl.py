@@ -24,8 +24,18 @@ from datetime import datetime
 from pathlib import Path
 
 from scraper.dedup import canonical_url
-from scraper.discover import (Link, Pagination, SitemapError, find_pagination, looks_like_feed,
-                              looks_like_sitemap, page_links, parse_feed, parse_sitemap)
+from scraper.discover import (
+    Link,
+    Pagination,
+    SitemapError,
+    find_pagination,
+    looks_like_feed,
+    looks_like_sitemap,
+    page_links,
+    parse_feed,
+    parse_page,
+    parse_sitemap,
+)
 from scraper.discover.pagination import default_rules
 from scraper.emitter import Emitter, Summary
 from scraper.errors import InputError
@@ -55,19 +65,19 @@ class CrawlOptions:
 
 @dataclass
 class CrawlSummary(Summary):
-    """The crawl's outcome: the records' counts plus what happened to each URL."""
+    """The crawl's outcome: the records' counts plus what happened to each URL. Its inputs
+    are the sources: `failed` lists the sources that could not be read; `errors` counts
+    the article pages that failed, by reason."""
 
     fetched: int = 0
     unchanged: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     hosts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    sources_failed: int = 0
 
     def as_dict(self) -> dict:
         return {**super().as_dict(), "fetched": self.fetched, "unchanged": self.unchanged,
                 "skipped": dict(self.skipped), "errors": dict(self.errors),
-                "sources_failed": self.sources_failed,
                 "hosts": {h: dict(c) for h, c in sorted(self.hosts.items())}}
 
 
@@ -83,8 +93,9 @@ def _extract(body: bytes, charset: str | None, url: str, article_url: str,
              follow: str | None) -> tuple[Article, Pagination, list[str]]:
     """In a worker: the page's record, its pagination and the links to follow."""
     article = extract_html(body, url, charset=charset)
-    pagination = find_pagination(body, url, article_url=article_url)
-    links = [link.url for link in page_links(body, url, re.compile(follow))] if follow else []
+    root = parse_page(body)  # one lxml tree for pagination and links
+    pagination = find_pagination(root, url, article_url=article_url)
+    links = [link.url for link in page_links(root, url, re.compile(follow))] if follow else []
     return article, pagination, links
 
 
@@ -153,7 +164,7 @@ class Crawler:
                 if not self._fatal.done():
                     self._fatal.set_result(exc.__cause__ or exc)
             except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
-                self._fail(job, f"internal error: {type(exc).__name__}: {exc}")
+                self._fail(job, "internal error", f"internal error: {type(exc).__name__}: {exc}")
             finally:
                 self._done += 1
                 if self.on_progress:
@@ -174,10 +185,7 @@ class Crawler:
             log.info("%s: not modified since the last run", url)
             return
         if result.error:
-            self.summary.sources_failed += 1
-            self.summary.failed.append(f"{url}: {result.error}")
-            log.error("%s: %s", url, result.error)
-            self._incomplete.add(job.source)
+            self._source_failed(job, result.error)
             return
         self._validators[url] = (job.source, result.status, result.headers.get("etag"),
                                  result.headers.get("last-modified"))
@@ -198,18 +206,19 @@ class Crawler:
             self._queued.add(canonical_url(url) or url)
             await self._article(_Job(job.link, job.source, 0), fetched=result)
         else:
-            self.summary.sources_failed += 1
-            reason = f"not a feed, sitemap or page ({result.content_type})"
-            self.summary.failed.append(f"{url}: {reason}")
-            log.error("%s: %s", url, reason)
+            self._source_failed(job, f"not a feed, sitemap or page ({result.content_type})")
+
+    def _source_failed(self, job: _Job, reason: str) -> None:
+        """A source that could not be read: counted, reported, its root not complete."""
+        self.summary.failed.append(f"{job.link.url}: {reason}")
+        self._incomplete.add(job.source)
+        log.error("%s: %s", job.link.url, reason)
 
     def _sitemap(self, job: _Job, result: FetchResult) -> None:
         try:
             sitemap = parse_sitemap(result.body, result.final_url)
         except SitemapError as exc:
-            self.summary.sources_failed += 1
-            self.summary.failed.append(f"{job.link.url}: {exc}")
-            log.error("%s: %s", job.link.url, exc)
+            self._source_failed(job, str(exc))
             return
         log.info("%s: sitemap with %d pages, %d sitemaps", job.link.url, len(sitemap.pages),
                  len(sitemap.sitemaps))
@@ -265,12 +274,12 @@ class Crawler:
             return
         if result.error:
             if result.skipped:
-                self.summary.skipped[_reason(result.error)] += 1
+                self.summary.skipped[result.reason or result.error] += 1
                 if self.state is not None:  # a policy answer: do not ask again every run
                     with _writing():
                         self.state.record_fetch(key, result.status, None, None)
             else:
-                self._fail(job, result.error)
+                self._fail(job, result.reason or result.error, result.error)
             return
         self.summary.fetched += 1
         article, pagination, links = await self._extract_in_worker(result, url)
@@ -315,7 +324,8 @@ class Crawler:
             page = await self.fetcher.fetch(pages[number])
             self._count_host(page)
             if not page.ok:
-                self._fail(job, f"page {number}: {page.error or page.status}")
+                self._fail(job, f"a later page: {page.reason or f'HTTP {page.status}'}",
+                           f"page {number} ({pages[number]}): {page.error}")
                 return None
             article, more, _ = await self._extract_in_worker(page, url)
             done[number] = article
@@ -325,10 +335,11 @@ class Crawler:
 
     # --- accounting ---
 
-    def _fail(self, job: _Job, reason: str) -> None:
-        self.summary.errors[_reason(reason)] += 1
+    def _fail(self, job: _Job, reason: str, message: str) -> None:
+        """An article that failed: counted under `reason`, its source not complete."""
+        self.summary.errors[reason] += 1
         self._incomplete.add(job.source)
-        log.warning("%s: %s", job.link.url, reason)
+        log.warning("%s: %s", job.link.url, message)
 
     def _count_host(self, result: FetchResult) -> None:
         outcome = ("not modified" if result.not_modified else "fetched" if result.ok
@@ -357,17 +368,6 @@ def _with_hints(article: Article, link: Link) -> Article:
     if article.published is None and link.published is not None:
         article = article.replace(published=link.published.isoformat())
     return article
-
-
-def _reason(error: str) -> str:
-    """An error message without its URL-specific details, for counting."""
-    for prefix in ("disallowed by robots.txt", "not a page", "too large", "refused",
-                   "redirect loop", "more than", "read timeout", "connect timeout",
-                   "no complete response", "connection broken", "cannot connect", "HTTP",
-                   "page "):
-        if error.startswith(prefix):
-            return error if prefix in ("HTTP", "not a page") else prefix
-    return error.split(":")[0]
 
 
 def read_url_file(path: Path) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import sys
 import zlib
@@ -102,9 +104,6 @@ def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[
     For record files, which can be far larger than one text dump. Raises InputError for
     a file that cannot be read or is not UTF-8 text.
     """
-    import gzip
-    import io
-
     try:
         raw: BinaryIO = stdin or sys.stdin.buffer if source.path is None else source.path.open("rb")
     except OSError as exc:

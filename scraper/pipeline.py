@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from scraper.emitter import Emitter, Sink, Summary
-from scraper.workers import process_pool
 from scraper.errors import InputError
 from scraper.extract import TemplateLines, clean_text, extract_html
 from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text
 from scraper.record import Article
 from scraper.settings import Settings
 from scraper.store import State
+from scraper.workers import process_pool
 
 if TYPE_CHECKING:
     from scraper.crawl import CrawlOptions, CrawlSummary

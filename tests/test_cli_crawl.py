@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-
 from scraper.extract import clean_text
 from tests.conftest import SEEDS, run_cli
 from tests.httpd import LocalServer, article_html, status, story

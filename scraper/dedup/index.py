@@ -14,8 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from scraper.dedup.minhash import (SignatureParams, band_keys, params_for, signatures,
-                                   similarity)
+from scraper.dedup.minhash import SignatureParams, band_keys, params_for, signatures, similarity
 from scraper.dedup.urls import canonical_url
 from scraper.record import Article
 from scraper.settings import DedupSettings

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from urllib.parse import urljoin
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import feedparser
 

@@ -32,13 +32,24 @@ def parse_when(value: str | None) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
-def page_links(html: bytes | str, base_url: str, pattern: re.Pattern[str] | None = None) -> list[Link]:
+Page = bytes | str | lxml.html.HtmlElement
+
+
+def parse_page(html: Page) -> lxml.html.HtmlElement | None:
+    """The page's lxml tree (None when there is nothing to parse). Discovery reads links
+    only, so one parse can serve both `page_links` and `find_pagination`."""
+    if isinstance(html, lxml.html.HtmlElement):
+        return html
+    try:
+        return lxml.html.fromstring(html) if html else None
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def page_links(html: Page, base_url: str, pattern: re.Pattern[str] | None = None) -> list[Link]:
     """Links of an HTML page (resolved, fragments dropped, in page order, each once), those
     whose absolute URL matches `pattern` when one is given."""
-    try:
-        root = lxml.html.fromstring(html) if html else None
-    except (etree.ParserError, ValueError):
-        return []
+    root = parse_page(html)
     if root is None:
         return []
     found: dict[str, None] = {}

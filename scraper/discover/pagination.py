@@ -15,8 +15,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import lxml.html
-from lxml import etree
+from scraper.discover.links import Page, parse_page
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class Pagination:
         return bool(self.show_all or self.pages)
 
 
-def find_pagination(html: bytes | str, url: str, rules: PaginationRules | None = None, *,
+def find_pagination(html: Page, url: str, rules: PaginationRules | None = None, *,
                     article_url: str | None = None) -> Pagination:
     """The show-all view and numbered pages of an article, from the HTML of one of its
     pages at `url` (`article_url`: the article's first page, when `url` is a later one).
@@ -79,9 +78,8 @@ def find_pagination(html: bytes | str, url: str, rules: PaginationRules | None =
     """
     rules = rules or default_rules()
     found = Pagination()
-    try:
-        root = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
+    root = parse_page(html)
+    if root is None:
         return found
     here, first = urlsplit(url), urlsplit(article_url or url)
     host = (first.hostname or "").lower()

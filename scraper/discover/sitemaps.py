@@ -7,8 +7,8 @@ gunzipped under a size cap.
 from __future__ import annotations
 
 import zlib
-from urllib.parse import urljoin
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree
 

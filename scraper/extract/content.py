@@ -17,8 +17,15 @@ from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
 
-from scraper.extract.dom import (BLOCK_TAGS, CELL_TAGS, NEVER_TEXT, SKIPPED_STRINGS, class_and_id, is_gone,
-                                is_hidden)
+from scraper.extract.dom import (
+    BLOCK_TAGS,
+    CELL_TAGS,
+    NEVER_TEXT,
+    SKIPPED_STRINGS,
+    class_and_id,
+    is_gone,
+    is_hidden,
+)
 
 # Class and id words, judged one class name at a time.
 #: Always furniture, whatever its size: nothing in a comment thread is the article.

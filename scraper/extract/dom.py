@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 import warnings
 
-from bs4 import (BeautifulSoup, Comment, Doctype, MarkupResemblesLocatorWarning,
-                 ProcessingInstruction, Tag, XMLParsedAsHTMLWarning)
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Doctype,
+    MarkupResemblesLocatorWarning,
+    ProcessingInstruction,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 from bs4.element import CData, Declaration
 
 #: Elements whose content is never article text.

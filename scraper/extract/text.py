@@ -13,8 +13,14 @@ from functools import cache
 
 from scraper.extract.dates import looks_like_date, parse_date_line
 from scraper.extract.language import detect_language
-from scraper.extract.lines import (Line, is_dateline, is_heading, is_headline_like, is_prose,
-                                   split_lines)
+from scraper.extract.lines import (
+    Line,
+    is_dateline,
+    is_heading,
+    is_headline_like,
+    is_prose,
+    split_lines,
+)
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.record import Article, build_article
 from scraper.settings import CleanSettings

@@ -23,7 +23,7 @@ from protego import Protego
 from scraper import __version__
 from scraper.fetch.politeness import HostGate
 from scraper.fetch.result import FetchResult
-from scraper.fetch.safety import PublicOnlyBackend, private_address, unsafe_scheme
+from scraper.fetch.safety import PeerRefused, PublicOnlyBackend, private_address, unsafe_scheme
 from scraper.fetch.warc import WarcLog
 from scraper.settings import FetchSettings
 
@@ -36,11 +36,14 @@ _RETRY_STATUS = {429, 500, 502, 503, 504}
 #: Connection pools kept open at once; the least recently used idle one is closed beyond.
 MAX_POOLS = 256
 _ROBOTS_MAX = 512 * 1024
-_ROBOTS_REDIRECTS = 5  # RFC 9309
 
 
 class _Refused(Exception):
     """A response the fetcher will not read (a policy, not a failure)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Fetcher:
@@ -109,7 +112,7 @@ class Fetcher:
                 task.add_done_callback(self._closing.discard)
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
+                    accept: tuple[str, ...] = PAGE_TYPES, check_robots: bool = True) -> FetchResult:
         """Fetch `url`. Never raises for network or HTTP trouble: the result says."""
         start = time.monotonic()
         result = FetchResult(url, url)
@@ -121,34 +124,36 @@ class Fetcher:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         for _hop in range(self.settings.max_redirects + 1):
-            result = await self._hop(url, current, conditional if current == url else {}, accept)
+            result = await self._hop(url, current, conditional if current == url else {}, accept,
+                                     check_robots)
             location = result.headers.get("location")
             if result.error is None and result.status in (301, 302, 303, 307, 308) and location:
                 target = urljoin(current, location.strip())
                 if target in seen:
-                    result.error = f"redirect loop at {target}"
+                    result.fail("redirect loop", f"redirect loop at {target}")
                     break
                 seen.add(target)
                 current = target
                 continue
             break
         else:
-            result.error = f"more than {self.settings.max_redirects} redirects"
+            result.fail("too many redirects", f"more than {self.settings.max_redirects} redirects")
         result.elapsed = time.monotonic() - start
         return result
 
     async def _hop(self, url: str, current: str, headers: dict[str, str],
-                   accept: tuple[str, ...]) -> FetchResult:
+                   accept: tuple[str, ...], check_robots: bool) -> FetchResult:
         """One URL of a redirect chain: checks, then attempts with retries."""
         result = FetchResult(url, current)
-        reason = unsafe_scheme(current)
+        refused = unsafe_scheme(current)
         host = (urlsplit(current).hostname or "").lower()
-        if reason is None and not self.settings.allow_private:
-            reason = await private_address(host)
-        if reason is None and self.settings.obey_robots and not await self.allowed(current):
-            reason = "disallowed by robots.txt"
-        if reason is not None:
-            result.error, result.skipped = reason, True
+        if refused is None and not self.settings.allow_private:
+            refused = await private_address(host)
+        if refused is not None:
+            result.fail("refused", refused, skipped=True)
+            return result
+        if check_robots and self.settings.obey_robots and not await self.allowed(current):
+            result.fail("disallowed by robots.txt", skipped=True)
             return result
         s = self.settings
         for attempt in range(s.retries + 1):
@@ -190,40 +195,40 @@ class Fetcher:
                     result.status = resp.status_code
                     result.headers = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code >= 400:
-                        result.error = f"HTTP {resp.status_code}"
+                        result.fail(f"HTTP {resp.status_code}")
                     elif 200 <= resp.status_code < 300:
                         self._check_type(result, accept)
                         raw = await self._read(resp, result)
                         if self.warc is not None:
                             self.warc.write(result, resp, raw)
         except _Refused as exc:
-            result.error, result.skipped = str(exc), True
+            result.fail(exc.reason, str(exc), skipped=True)
             result.body = b""
         except TimeoutError:
-            result.error = f"no complete response in {s.total_timeout:g} s"
+            result.fail("total timeout", f"no complete response in {s.total_timeout:g} s")
         except httpx.ConnectTimeout:
-            result.error = f"connect timeout ({s.connect_timeout:g} s)"
+            result.fail("connect timeout", f"connect timeout ({s.connect_timeout:g} s)")
         except httpx.ReadTimeout:
-            result.error = f"read timeout ({s.read_timeout:g} s between bytes)"
+            result.fail("read timeout", f"read timeout ({s.read_timeout:g} s between bytes)")
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            result.error = f"connection broken: {exc or type(exc).__name__}"
+            result.fail("connection broken", f"connection broken: {exc or type(exc).__name__}")
         except httpx.ConnectError as exc:
-            if str(exc).startswith("refused:"):
-                result.error, result.skipped = str(exc), True
+            if isinstance(exc.__cause__, PeerRefused):
+                result.fail("refused", str(exc), skipped=True)
             else:
-                result.error = f"cannot connect: {exc or type(exc).__name__}"
+                result.fail("cannot connect", f"cannot connect: {exc or type(exc).__name__}")
         except httpx.HTTPError as exc:
-            result.error = f"{type(exc).__name__}: {exc}"
+            result.fail(type(exc).__name__, f"{type(exc).__name__}: {exc}")
         finally:
             self._busy[origin] -= 1
 
     def _check_type(self, result: FetchResult, accept: tuple[str, ...]) -> None:
         kind = result.content_type
         if kind and kind not in accept:
-            raise _Refused(f"not a page: {kind}")
+            raise _Refused("not a page", f"not a page: {kind}")
         length = result.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.settings.max_bytes:
-            raise _Refused(f"too large: Content-Length {int(length):,} bytes "
+            raise _Refused("too large", f"too large: Content-Length {int(length):,} bytes "
                            f"(cap {self.settings.max_bytes:,})")
 
     async def _read(self, resp: httpx.Response, result: FetchResult) -> bytes:
@@ -231,21 +236,22 @@ class Fetcher:
         s = self.settings
         encoding = resp.headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
-            raise _Refused(f"unsupported Content-Encoding {encoding!r}")
+            raise _Refused("unsupported encoding", f"unsupported Content-Encoding {encoding!r}")
         inflater = zlib.decompressobj(wbits=47) if encoding not in ("identity", "") else None
         raw, body = bytearray(), bytearray()
         async for chunk in resp.aiter_raw():
             raw += chunk
             if len(raw) > s.max_bytes:
-                raise _Refused(f"too large: over {s.max_bytes:,} bytes")
+                raise _Refused("too large", f"too large: over {s.max_bytes:,} bytes")
             if inflater is None:
                 continue
             try:
                 body += inflater.decompress(chunk, s.max_decompressed - len(body) + 1)
             except zlib.error as exc:
-                raise _Refused(f"corrupt {encoding} body ({exc})") from None
+                raise _Refused("corrupt body", f"corrupt {encoding} body ({exc})") from None
             if len(body) > s.max_decompressed or inflater.unconsumed_tail:
-                raise _Refused(f"too large: over {s.max_decompressed:,} bytes decompressed")
+                raise _Refused("too large",
+                               f"too large: over {s.max_decompressed:,} bytes decompressed")
         result.body = bytes(raw) if inflater is None else bytes(body)
         return bytes(raw)
 
@@ -265,28 +271,14 @@ class Fetcher:
         return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
 
     async def _load_robots(self, origin: str, host: str) -> Protego | bool:
-        """The rules of one origin: up to 5 redirects followed (http -> https is common),
-        one retry on 5xx or a network error."""
-        url = origin + "/robots.txt"
-        result = FetchResult(url, url)
-        for _hop in range(_ROBOTS_REDIRECTS + 1):
-            for attempt in range(2):
-                result = FetchResult(url, url, attempts=attempt + 1)
-                async with self.gate.slot((urlsplit(url).hostname or "").lower()):
-                    await self._attempt(result, {}, ("text/plain", "", "text/html"))
-                if result.status is not None and result.status < 500:
-                    break
-            location = result.headers.get("location", "").strip()
-            if result.status not in (301, 302, 303, 307, 308) or not location:
-                break
-            url = urljoin(url, location)
-            target = (urlsplit(url).hostname or "").lower()
-            if unsafe_scheme(url) or not self.settings.allow_private and await private_address(target):
-                return False  # a redirect we will not follow: rules unknown, fetch nothing
+        """The rules of one origin, fetched like any URL (redirects, http -> https being
+        common, each hop checked; retries) but without asking robots.txt about itself."""
+        result = await self.fetch(origin + "/robots.txt", accept=("text/plain", "text/html"),
+                                  check_robots=False)
         if result.status is None or result.status >= 500:
-            return False
+            return False  # unreachable, or refused (a redirect we will not follow): fetch nothing
         if not result.ok:
-            return True  # 4xx, or too many redirects: no rules
+            return True  # 4xx, a non-text answer, too many redirects: no rules
         rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
         delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])
         if delay:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 
 @dataclass(slots=True)
@@ -10,8 +11,10 @@ class FetchResult:
     """The outcome of fetching one URL (after redirects and retries).
 
     `status` is the last HTTP status (None when no response came). `error` is None on
-    success; otherwise a short reason. `skipped` separates refusals by policy (robots.txt,
-    private address, not HTML, too large) from failures (timeouts, 5xx, resets).
+    success; otherwise what happened, for people, and `reason` its category, for counting
+    ("HTTP 503", "read timeout", "too large"). `skipped` separates refusals by policy
+    (robots.txt, private address, not HTML, too large) from failures (timeouts, 5xx,
+    resets).
     """
 
     url: str
@@ -20,9 +23,14 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     error: str | None = None
+    reason: str | None = None
     skipped: bool = False
     attempts: int = 0
     elapsed: float = 0.0
+
+    def fail(self, reason: str, message: str | None = None, *, skipped: bool = False) -> None:
+        """Record a failure (or, `skipped`, a refusal) of category `reason`."""
+        self.reason, self.error, self.skipped = reason, message or reason, skipped
 
     @property
     def ok(self) -> bool:
@@ -50,6 +58,5 @@ class FetchResult:
 
     @property
     def host(self) -> str:
-        from urllib.parse import urlsplit
-
+        """The host the response came from (after redirects), lower case."""
         return (urlsplit(self.final_url).hostname or "").lower()

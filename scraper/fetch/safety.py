@@ -54,6 +54,11 @@ async def private_address(host: str) -> str | None:
     return None
 
 
+class PeerRefused(httpcore.ConnectError):
+    """The connection reached a non-public address (httpx re-raises it as its own
+    ConnectError, with this one as the cause)."""
+
+
 class PublicOnlyBackend(AnyIOBackend):
     """httpcore's network backend, refusing a connection whose peer is not public.
 
@@ -72,6 +77,6 @@ class PublicOnlyBackend(AnyIOBackend):
         peer = stream.get_extra_info("server_addr")
         if peer and not _is_public(str(peer[0])):
             await stream.aclose()
-            raise httpcore.ConnectError(f"refused: {host} connected to the non-public "
-                                        f"address {peer[0]} (--allow-private to fetch it)")
+            raise PeerRefused(f"refused: {host} connected to the non-public "
+                              f"address {peer[0]} (--allow-private to fetch it)")
         return stream

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -32,8 +33,6 @@ class WarcLog:
         self.records = 0
 
     def write(self, result: FetchResult, resp: httpx.Response, raw: bytes) -> None:
-        import io
-
         headers = StatusAndHeaders(f"{resp.status_code} {resp.reason_phrase}",
                                    list(resp.headers.multi_items()), protocol="HTTP/1.1")
         record = self._writer.create_warc_record(result.final_url, "response",

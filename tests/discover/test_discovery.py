@@ -7,8 +7,15 @@ from datetime import datetime, timezone
 
 import pytest
 
-from scraper.discover import (SitemapError, find_pagination, looks_like_feed, looks_like_sitemap,
-                              page_links, parse_feed, parse_sitemap)
+from scraper.discover import (
+    SitemapError,
+    find_pagination,
+    looks_like_feed,
+    looks_like_sitemap,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+)
 from scraper.extract.pages import is_pager, join_pages
 from scraper.record import build_article
 

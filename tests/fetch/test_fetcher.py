@@ -7,11 +7,18 @@ import dataclasses
 import gzip
 from pathlib import Path
 
-
 from scraper.fetch import Fetcher, WarcLog
 from scraper.settings import FetchSettings
-from tests.httpd import (LocalServer, endless, fixture_html, gzip_bomb, redirect, reset,
-                         slow_body, status)
+from tests.httpd import (
+    LocalServer,
+    endless,
+    fixture_html,
+    gzip_bomb,
+    redirect,
+    reset,
+    slow_body,
+    status,
+)
 
 FAST = FetchSettings(delay=0.0, backoff=0.05, retries=2, allow_private=True,
                      connect_timeout=2, read_timeout=1, total_timeout=5)
