@@ -146,7 +146,7 @@ class Crawler:
         self._save_source_validators()
 
     def _put(self, job: _Job) -> None:
-        key = job.link.url if job.is_source else (canonical_url(job.link.url) or job.link.url)
+        key = job.link.url if job.is_source else _url_key(job.link.url)
         if key in self._queued:
             return
         self._queued.add(key)
@@ -203,7 +203,7 @@ class Crawler:
             for link in links:
                 self._put_article(link, job.source, 1)
         elif result.content_type in PAGE_TYPES or not result.content_type:
-            self._queued.add(canonical_url(url) or url)
+            self._queued.add(_url_key(url))
             await self._article(_Job(job.link, job.source, 0), fetched=result)
         else:
             self._source_failed(job, f"not a feed, sitemap or page ({result.content_type})")
@@ -254,7 +254,7 @@ class Crawler:
 
     async def _article(self, job: _Job, fetched: FetchResult | None = None) -> None:
         url = job.link.url
-        key = canonical_url(url) or url
+        key = _url_key(url)
         known = self.state.validators(key) if self.state else None
         if fetched is None:
             if known is not None and not self.options.refresh:
@@ -345,6 +345,11 @@ class Crawler:
         outcome = ("not modified" if result.not_modified else "fetched" if result.ok
                    else "skipped" if result.skipped else "failed")
         self.summary.hosts[result.host or "?"][outcome] += 1
+
+
+def _url_key(url: str) -> str:
+    """What an article URL is known by, in this run and in the state: its canonical form."""
+    return canonical_url(url) or url
 
 
 class _WriteFailed(Exception):
