@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
@@ -29,7 +29,8 @@ from scraper.extract.dom import (
 
 # Class and id words, judged one class name at a time.
 #: Always furniture, whatever its size: nothing in a comment thread is the article.
-_ALWAYS = re.compile(r"comment|disqus|respond|replies|reply-?form")
+#: ("commented" and "commentary" describe the article itself, not a thread.)
+_ALWAYS = re.compile(r"comment(?!ed|ary|ator)|disqus|respond|replies|reply-?form")
 #: Furniture unless the box holds half the page's text (then it is a layout wrapper such
 #: as "content-with-sidebar").
 _STRONG = re.compile(
@@ -53,6 +54,9 @@ _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li",
                          "caption", "summary", "legend", "address", *_HEADINGS))
 _SPACES = re.compile(r"\s+")
 
+#: A block this many levels below an <a> is link text (cards: <a><div><p>summary</p></div></a>).
+_LINK_WRAP_LEVELS = 3
+
 #: Blocks with fewer content (non-link) characters than this do not vote for a container.
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
@@ -63,6 +67,15 @@ MIN_SIBLING_PROSE = 100
 MIN_SIBLING_PARAGRAPH = 80
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
+#: An element continues the article when at least this share of its text is prose...
+CONTINUE_PROSE_SHARE = 0.6
+#: ... and no more than this share is link text.
+CONTINUE_LINK_DENSITY = 0.3
+#: A short element (characters) between two parts of the article is kept with them.
+MAX_FILLER_CHARS = 200
+#: The region stops growing at an ancestor whose other text is more than this share of
+#: the article's prose.
+MAX_FOREIGN_SHARE = 0.3
 
 
 @dataclass(slots=True)
@@ -193,108 +206,220 @@ def text_blocks(root: Tag) -> list[Block]:
 
 
 def _container(tag: Tag) -> tuple[Tag, bool]:
+    """The block element holding `tag`'s text, and whether that text is link text: inside
+    an <a> below the block, or a few levels above it (a teaser card wrapped in one link)."""
     in_link = False
     while tag is not None and tag.name not in BLOCK_TAGS:
         if tag.name == "a":
             in_link = True
         tag = tag.parent
+    above = tag.parent if tag is not None else None
+    for _ in range(_LINK_WRAP_LEVELS):
+        if in_link or above is None:
+            break
+        in_link = above.name == "a"
+        above = above.parent
     return tag, in_link
 
 
+def _style(tag: Tag) -> tuple[str, str]:
+    return tag.name, tag.attrs.get("class") or ""
+
+
 def main_blocks(blocks: list[Block]) -> list[Block]:
-    """The blocks of the article: those inside the best-scoring container or a strong
-    sibling of it, minus link lists and furniture boxes inside it."""
+    """The blocks of the article: the best-scoring container, grown over the siblings
+    and ancestors that continue it, minus link lists and furniture boxes inside it."""
     if not blocks:
         return []
-    total: defaultdict[int, int] = defaultdict(int)
-    links: defaultdict[int, int] = defaultdict(int)
-    tags: dict[int, Tag] = {}
-    prose: defaultdict[int, int] = defaultdict(int)  # characters of prose-like blocks
-    chains: list[list[int]] = []
-    for block in blocks:
-        chain = []
-        el = block.container
-        content = len(block.text) - block.link_chars
-        is_prose = content >= MIN_VOTING_CHARS and block.link_density <= MAX_LINK_DENSITY
-        while el is not None and el.name != "[document]":
-            key = id(el)
-            tags[key] = el
-            total[key] += len(block.text)
-            links[key] += block.link_chars
-            if is_prose:
-                prose[key] += content
-            chain.append(key)
-            el = el.parent
-        chains.append(chain)
-    page_chars = max(total.values())
-    level = {key: furniture_level(tag) for key, tag in tags.items()}
-
-    def furniture(key: int, region_chars: int, weakest: int) -> bool:
-        """Is the element furniture of at least level `weakest`? Comment boxes always
-        are; a share bar or author box holds little of the region's text and prose, so a
-        box so named that holds an article's worth is a misnamed wrapper
-        ("author-and-share" on okezone)."""
-        if level[key] < weakest:
-            return False
-        return level[key] == 3 or (total[key] < 0.5 * region_chars
-                                   and prose[key] < MAX_FURNITURE_PROSE)
-
-    score: defaultdict[int, float] = defaultdict(float)
-    for block, chain in zip(blocks, chains):
-        content = len(block.text) - block.link_chars
-        if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
-            continue
-        if any(furniture(key, page_chars, weakest=2) for key in chain):
-            continue  # text in comments or a sidebar does not vote
-        vote = 1 + block.text.count(",") + block.text.count("،") + min(content / 100, 3)
-        # Votes go to the paragraph's container and two levels above, never to the
-        # paragraph itself: a container of many paragraphs beats one long paragraph.
-        containers = [key for key in chain if tags[key].name not in _PARAGRAPHS]
-        for weight, key in zip((1.0, 0.5, 1 / 3), containers):
-            score[key] += vote * weight
-
-    def final(key: int) -> float:
-        el = tags[key]
-        density = links[key] / total[key] if total[key] else 0.0
-        factor = 1.0
-        names = class_and_id(el)
-        if names and _POSITIVE.search(names):
-            factor *= 1.25
-        if level[key]:
-            factor *= 0.5
-        if el.name in ("article", "main"):
-            factor *= 1.25
-        return score[key] * factor * (1 - density)
-
-    candidates = [k for k in score if tags[k].name not in ("html", "body")] or list(score)
-    if not candidates:
+    tree = _Tree(blocks)
+    best = tree.best()
+    if best is None:
         return []
-    best_key = max(candidates, key=final)
-    best = tags[best_key]
-    chosen = {best_key}
-    # Siblings with a fifth of the best score and some real prose are the same article
-    # split by an ad or an image (antaranews puts its lead paragraphs in their own div).
-    threshold = 0.2 * final(best_key)
-    if best.parent is not None:
-        for sibling in best.parent.find_all(True, recursive=False):
-            key = id(sibling)
-            if key == best_key:
-                continue
-            if (key in score and final(key) >= threshold and prose[key] >= MIN_SIBLING_PROSE) \
-                    or (sibling.name == "p" and prose.get(key, 0) >= MIN_SIBLING_PARAGRAPH
-                        and links[key] <= MAX_LINK_DENSITY * total[key]):
-                chosen.add(key)  # a stray paragraph beside the article belongs to it
-    region_chars = sum(total[k] for k in chosen)
+    chosen, loose = tree.grow(best)
+    region_chars = sum(tree.total[k] for k in chosen)
 
     def keep(block: Block, chain: list[int]) -> bool:
+        if chain and chain[0] in loose:
+            return block.link_density <= MAX_LINK_DENSITY
         for key in chain:
             if key in chosen:
                 return not (block.link_density > MAX_LINK_DENSITY and block.tag not in _HEADINGS)
             # Inside the region even a weakly named box (a photo or meta box) goes.
-            if furniture(key, region_chars, weakest=1):
+            if tree.furniture(key, region_chars, weakest=1):
                 return False
         return False
 
-    return [b for b, chain in zip(blocks, chains) if keep(b, chain)]
+    return [b for b, chain in zip(blocks, tree.chains) if keep(b, chain)]
 
 
+class _Tree:
+    """Per-element sums over the text blocks below each element, keyed by id(element):
+    characters of text, of link text and of prose, the furniture level and the vote."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.total: defaultdict[int, int] = defaultdict(int)
+        self.links: defaultdict[int, int] = defaultdict(int)
+        self.prose: defaultdict[int, int] = defaultdict(int)  # characters of prose-like blocks
+        self.tags: dict[int, Tag] = {}
+        self.chains: list[list[int]] = []  # per block: its container and every ancestor
+        #: Per element, the index of its first and last block (an element's blocks are
+        #: consecutive: they come in document order).
+        self.first: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self.blocks = blocks
+        for i, block in enumerate(blocks):
+            chain = []
+            el = block.container
+            content = len(block.text) - block.link_chars
+            is_prose = content >= MIN_VOTING_CHARS and block.link_density <= MAX_LINK_DENSITY
+            while el is not None and el.name != "[document]":
+                key = id(el)
+                self.tags[key] = el
+                self.total[key] += len(block.text)
+                self.links[key] += block.link_chars
+                if is_prose:
+                    self.prose[key] += content
+                chain.append(key)
+                self.first.setdefault(key, i)
+                self.last[key] = i
+                el = el.parent
+            self.chains.append(chain)
+        self.page_chars = max(self.total.values())
+        self.level = {key: furniture_level(tag) for key, tag in self.tags.items()}
+        self.score = self._votes(blocks)
+
+    def furniture(self, key: int, region_chars: int, weakest: int) -> bool:
+        """Is the element furniture of at least level `weakest`? Comment boxes always
+        are; a share bar or author box holds little of the region's text and prose, so a
+        box so named that holds an article's worth is a misnamed wrapper
+        ("author-and-share" on okezone)."""
+        if self.level[key] < weakest:
+            return False
+        return self.level[key] == 3 or (self.total[key] < 0.5 * region_chars
+                                        and self.prose[key] < MAX_FURNITURE_PROSE)
+
+    def _votes(self, blocks: list[Block]) -> defaultdict[int, float]:
+        score: defaultdict[int, float] = defaultdict(float)
+        for block, chain in zip(blocks, self.chains):
+            content = len(block.text) - block.link_chars
+            if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
+                continue
+            if any(self.furniture(key, self.page_chars, weakest=2) for key in chain):
+                continue  # text in comments or a sidebar does not vote
+            vote = 1 + block.text.count(",") + block.text.count("،") + min(content / 100, 3)
+            # Votes go to the paragraph's container and two levels above, never to the
+            # paragraph itself: a container of many paragraphs beats one long paragraph.
+            containers = [key for key in chain if self.tags[key].name not in _PARAGRAPHS]
+            for weight, key in zip((1.0, 0.5, 1 / 3), containers):
+                score[key] += vote * weight
+        return score
+
+    def final(self, key: int) -> float:
+        el = self.tags[key]
+        density = self.links[key] / self.total[key] if self.total[key] else 0.0
+        factor = 1.0
+        names = class_and_id(el)
+        if names and _POSITIVE.search(names):
+            factor *= 1.25
+        if self.level[key]:
+            factor *= 0.5
+        if el.name in ("article", "main"):
+            factor *= 1.25
+        return self.score[key] * factor * (1 - density)
+
+    def best(self) -> int | None:
+        candidates = [k for k in self.score
+                      if self.tags[k].name not in ("html", "body")] or list(self.score)
+        return max(candidates, key=self.final) if candidates else None
+
+    def link_density(self, key: int) -> float:
+        return self.links[key] / self.total[key] if self.total[key] else 0.0
+
+    def styles(self, key: int) -> Counter[tuple[str, str]]:
+        """Prose characters below the element by paragraph style (the block's tag and
+        class): the article's paragraphs share one, a list of teasers has its own."""
+        found: Counter[tuple[str, str]] = Counter()
+        for block in self.blocks[self.first[key]:self.last[key] + 1]:
+            content = len(block.text) - block.link_chars
+            if content >= MIN_VOTING_CHARS and block.link_density <= MAX_LINK_DENSITY:
+                found[_style(block.container)] += content
+        return found
+
+    def continues(self, key: int, article_styles: Counter[tuple[str, str]]) -> bool:
+        """Does the element read like more of the article: mostly prose, few links, not
+        named as furniture, and written in the article's paragraph style (or a single
+        paragraph without links, as a standfirst is)?"""
+        prose = self.prose[key]
+        if not (prose >= MIN_SIBLING_PARAGRAPH and prose >= CONTINUE_PROSE_SHARE * self.total[key]
+                and self.link_density(key) <= CONTINUE_LINK_DENSITY
+                and not self.furniture(key, self.page_chars, weakest=2)):
+            return False
+        if self.last[key] - self.first[key] < 2 and not self.links[key]:
+            return True
+        styles = self.styles(key)
+        same = sum(n for style, n in styles.items() if style in article_styles)
+        return same >= 0.5 * prose
+
+    def grow(self, best: int) -> tuple[set[int], set[int]]:
+        """The article's region: `best`, then, level by level up its ancestors, every
+        sibling that continues it (the body split by ads, newsletter boxes or figures;
+        live-blog posts; a standfirst above the body) and the short lines (sub-headings)
+        between two such siblings. The climb stops at the first level whose other
+        content outweighs what it adds (a sidebar, comments, related stories), or at
+        <body>. Returns the chosen elements and the elements whose own loose text is kept."""
+        chosen = {best}
+        loose: set[int] = set()
+        node = self.tags[best]
+        region_prose = self.prose[best]
+        threshold = 0.2 * self.final(best)
+        article_styles = self.styles(best)
+        while True:
+            parent = node.parent
+            if parent is None or parent.name in ("html", "[document]"):
+                break
+            pkey = id(parent)
+            if self.furniture(pkey, self.page_chars, weakest=2):
+                break
+            children = [c for c in parent.find_all(True, recursive=False) if id(c) in self.total]
+            kinds = []
+            for child in children:
+                key = id(child)
+                if child is node:
+                    kinds.append("node")
+                elif self.continues(key, article_styles) or (
+                        _style(child) == _style(node)
+                        and self.link_density(key) <= CONTINUE_LINK_DENSITY
+                        and not self.furniture(key, self.page_chars, weakest=2)):
+                    # (an element shaped like the article's own part is another part of it:
+                    # the steps of a how-to, the items of a listicle, the posts of a live blog)
+                    kinds.append("good")
+                elif self.total[key] <= MAX_FILLER_CHARS and self.link_density(key) <= MAX_LINK_DENSITY \
+                        and not self.furniture(key, self.page_chars, weakest=2):
+                    kinds.append("filler")
+                else:
+                    kinds.append("bad")
+            own = self.total[pkey] - sum(self.total[id(c)] for c in children)
+            good_prose = sum(self.prose[id(c)] for c, k in zip(children, kinds) if k == "good")
+            bad = sum(self.total[id(c)] for c, k in zip(children, kinds) if k == "bad")
+            clean = bad <= MAX_FOREIGN_SHARE * (region_prose + good_prose)
+            picked = []
+            for child, kind in zip(children, kinds):
+                key = id(child)
+                if kind == "good" and (clean or self.final(key) >= threshold
+                                       or child.name == "p"):
+                    picked.append(key)
+            chosen.update(picked)
+            # short lines between two kept siblings: sub-headings, bylines of posts
+            inside = [i for i, (c, k) in enumerate(zip(children, kinds))
+                      if k == "node" or id(c) in chosen]
+            if inside:
+                for i in range(inside[0], inside[-1] + 1):
+                    if kinds[i] == "filler":
+                        chosen.add(id(children[i]))
+            if own > 0 and clean and parent.name != "body":
+                loose.add(pkey)
+            region_prose += sum(self.prose[k] for k in picked)
+            if not clean or parent.name == "body":
+                break
+            node = parent
+        return chosen, loose
