@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scraper.extract.authors import pick_authors
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
 from scraper.extract.dates import DateLine, looks_like_date, normalise_date, parse_date_line
@@ -79,7 +80,9 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         text=body,
         title=meta.title,
         site=page.site or meta.site or site_domain(page.canonical_url or url),
-        authors=meta.authors or writers or page.authors or meta.editors,
+        # Visible credits first (structured data often names the editor or the company).
+        authors=pick_authors((meta.authors, writers, page.authors, meta.editors), rules,
+                             site=page.site or meta.site, url=page.canonical_url or url),
         published=_published(structured, visible, page.url_date),
         modified=normalise_date(page.modified, languages=rules.date_languages) or meta.modified,
         language=language if body else None,

@@ -17,13 +17,22 @@ from pathlib import Path
 from scraper.errors import ConfigError
 
 _KINDS = ("drop", "caption", "list_header", "meta", "trailer", "date_label", "modified_label",
-          "link_lead_in")
+          "link_lead_in", "date_prefix", "author_prefix", "author_joiner", "not_person")
+#: Kinds that are lists of plain names, not patterns.
+_NAME_KINDS = ("agency",)
+_NOTHING = r"(?!x)x"
 
 
 @dataclass(frozen=True)
 class RuleSet:
     """Compiled rules. Patterns are case-insensitive; `drop`, `list_header` and `meta`
-    match whole lines, `caption` anywhere in a line, `trailer` at the end of the text."""
+    match whole lines, `caption` anywhere in a line, `trailer` at the end of the text.
+
+    The author rules judge the names a page gives as its writers: `author_prefix` is
+    removed from the start ("By ", "Oleh: "), `author_joiner` splits one string into
+    people ("A dan B"), a name that `not_person` finds in is no person (a company, a
+    desk, a role), and `agencies` (casefolded) are news agencies, never glued to a name.
+    `date_prefix` may open a date line ("Kompas.com - "); its `site` group names the site."""
 
     drop: re.Pattern[str]
     caption: re.Pattern[str]
@@ -33,6 +42,11 @@ class RuleSet:
     date_label: re.Pattern[str]
     modified_label: re.Pattern[str]
     link_lead_in: re.Pattern[str]
+    date_prefix: re.Pattern[str] = re.compile(_NOTHING)
+    author_prefix: re.Pattern[str] = re.compile(_NOTHING)
+    author_joiner: re.Pattern[str] = re.compile(_NOTHING)
+    not_person: re.Pattern[str] = re.compile(_NOTHING)
+    agencies: frozenset[str] = frozenset()
     zones: dict[str, str] = field(default_factory=dict)
     date_languages: tuple[str, ...] = ("en",)
     sources: tuple[str, ...] = ()
@@ -40,7 +54,7 @@ class RuleSet:
 
 def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
     if not patterns:
-        return re.compile(r"(?!x)x")  # matches nothing
+        return re.compile(_NOTHING)  # matches nothing
     body = "|".join(f"(?:{p})" for p in patterns)
     if anchor == "line":
         body = rf"(?:{body})"
@@ -48,6 +62,8 @@ def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
         body = rf"(?:{body})\Z"
     elif anchor == "label":
         body = rf"^(?:{body})\s*[:\-–—]?\s*"
+    elif anchor == "prefix":
+        body = rf"^(?:{body})"
     elif anchor == "lead_in":
         body = rf"(?:^|(?<=[\s.!?\"”]))(?:{body})\s*\Z"
     return re.compile(body, re.IGNORECASE)
@@ -71,8 +87,9 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
     lists: dict[str, list[str]] = {kind: [] for kind in _KINDS}
     zones: dict[str, str] = {}
     date_languages: list[str] = []
+    names: dict[str, set[str]] = {kind: set() for kind in _NAME_KINDS}
     for name, table in tables.items():
-        unknown = set(table) - set(_KINDS) - {"zones", "date_languages"}
+        unknown = set(table) - set(_KINDS) - set(_NAME_KINDS) - {"zones", "date_languages"}
         if unknown:
             raise ConfigError(f"{name}: unknown rule kind(s): {', '.join(sorted(unknown))}")
         for kind in _KINDS:
@@ -82,6 +99,8 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
                 except re.error as exc:
                     raise ConfigError(f"{name}: bad {kind} pattern {pattern!r}: {exc}") from exc
                 lists[kind].append(pattern)
+        for kind in _NAME_KINDS:
+            names[kind].update(str(n).casefold() for n in table.get(kind, []))
         zones.update({k.upper(): v for k, v in table.get("zones", {}).items()})
         date_languages += [l for l in table.get("date_languages", []) if l not in date_languages]
 
@@ -94,6 +113,11 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
         date_label=_union(lists["date_label"], anchor="label"),
         modified_label=_union(lists["modified_label"], anchor="label"),
         link_lead_in=_union(lists["link_lead_in"], anchor="lead_in"),
+        date_prefix=_union(lists["date_prefix"], anchor="prefix"),
+        author_prefix=_union(lists["author_prefix"], anchor="prefix"),
+        author_joiner=_union(lists["author_joiner"], anchor="search"),
+        not_person=_union(lists["not_person"], anchor="search"),
+        agencies=frozenset(names["agency"]),
         zones=zones,
         date_languages=tuple(date_languages) or ("en",),
         sources=tuple(tables),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from scraper.extract.authors import pick_authors
 from scraper.extract.dates import looks_like_date, parse_date_line
 from scraper.extract.language import detect_language
 from scraper.extract.lines import (
@@ -54,6 +55,7 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
     `source` is recorded as given. `template` holds `match_key`s of lines known to be
     template from other documents of the run (see `TemplateLines`).
     """
+    rules = rules or default_rules()
     lines = split_lines(text)
     meta = Meta()
     body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
@@ -63,7 +65,7 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
         text=body,
         title=meta.title,
         site=meta.site,
-        authors=meta.authors or meta.editors,
+        authors=pick_authors((meta.authors, meta.editors), rules, site=meta.site),
         published=meta.published,
         modified=meta.modified,
         language=detect_language(body) or meta.language_hint(),

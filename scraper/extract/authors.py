@@ -1,0 +1,156 @@
+"""Authors a reader can trust: the people named in a page's author strings.
+
+Pages put all sorts where a writer's name should be: several people in one string
+("A und B, dpa"), a byline label ("By ..."), the site's own name, the company behind it
+("PT. VIVA MEDIA BARU - VIVA.co.id"), an e-mail address. The rule tables say which words
+join names, which label a byline, which mark an organisation or a role and which name a
+news agency (see `RuleSet`); this module applies them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from scraper.extract.rules import RuleSet
+from scraper.textnorm import tidy
+
+#: A name longer than this (words) is a sentence or a blurb, not a byline.
+MAX_NAME_WORDS = 6
+_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+_EDGE = re.compile(r"^[\W_]+|[^\w.]+$")  # brackets, dashes and quotes around a name
+#: URLs and e-mail addresses go before a string is split (their "/" and "." would split).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_SQUASH = re.compile(r"\W+")
+#: Host labels that are no brand: "www", "m", top-level and second-level domains.
+_GENERIC_LABELS = frozenset(("www", "m", "amp", "com", "co", "id", "net", "org", "or", "go",
+                             "ac", "web", "news", "tv", "info", "my", "sg", "uk", "au"))
+
+#: What a site's name may end in besides its brand ("detikcom", "Tempo.co").
+_GENERIC_TAILS = ("", "com", "coid", "co", "id", "net", "org", "news", "online", "tv")
+
+
+def unescape_entities(text: str) -> str:
+    """Decode entities left as text by pages that escape twice ("&quot;", "&#8217;")."""
+    for _ in range(3):  # "&amp;quot;" takes two rounds
+        if not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
+def pick_authors(candidates: Iterable[Iterable[str]], rules: RuleSet, *,
+                 site: str | None = None, url: str | None = None) -> list[str]:
+    """The people of the first candidate list that names any, in order of trust.
+
+    Each list is cleaned by `clean_authors`; a list that names only organisations (a
+    JSON-LD author that is the site itself) gives way to the next one.
+    """
+    fallback: list[str] = []
+    for names in candidates:
+        people, agencies = split_credits(names, rules, site=site, url=url)
+        if people:
+            return people
+        fallback = fallback or agencies
+    return fallback  # a wire story credited to its agency alone
+
+
+def clean_authors(names: Iterable[str], rules: RuleSet, *, site: str | None = None,
+                  url: str | None = None) -> list[str]:
+    """The people named in `names`; a news agency only when no person is named."""
+    people, agencies = split_credits(names, rules, site=site, url=url)
+    return people or agencies
+
+
+def split_credits(names: Iterable[str], rules: RuleSet, *, site: str | None = None,
+                  url: str | None = None) -> tuple[list[str], list[str]]:
+    """(people, agencies) named in author strings, each once, in order.
+
+    Dropped: e-mail addresses, URLs, numbers, organisations and roles (`not_person`),
+    the site's own name or domain, and strings too long for a name.
+    """
+    brands = _brands(site, url)
+    people: list[str] = []
+    agencies: list[str] = []
+    for raw in names:
+        for part in _parts(raw, rules):
+            if part.casefold() in rules.agencies:
+                target = agencies
+            elif _is_person(part, rules, brands):
+                target = people
+            else:
+                continue
+            if part.casefold() not in (p.casefold() for p in target):
+                target.append(part)
+    return people, agencies
+
+
+def _parts(raw: str, rules: RuleSet) -> list[str]:
+    """One author string split into candidate names, byline labels removed."""
+    text = _ADDRESS.sub(",", tidy(unescape_entities(raw or "")))
+    parts: list[str] = []
+    for piece in _split(text, rules.author_joiner):
+        piece = _EDGE.sub("", _strip_prefixes(piece.strip(), rules)).strip()
+        if piece:
+            parts.append(piece)
+    return parts
+
+
+def _strip_prefixes(text: str, rules: RuleSet) -> str:
+    """ "By: Jane Doe" -> "Jane Doe"; "Oleh: Penulis: X" loses both labels."""
+    for _ in range(3):
+        m = rules.author_prefix.match(text)
+        if not m or not m.end():
+            break
+        text = text[m.end():]
+    return text
+
+
+def _split(text: str, joiner: re.Pattern[str]) -> list[str]:
+    """Split on every match of `joiner` (whatever groups its patterns have)."""
+    pieces, start = [], 0
+    for m in joiner.finditer(text):
+        if m.end() > m.start():
+            pieces.append(text[start:m.start()])
+            start = m.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def _is_person(name: str, rules: RuleSet, brands: set[str]) -> bool:
+    if not _LETTER.search(name) or len(name) < 2 or len(name.split()) > MAX_NAME_WORDS:
+        return False
+    if rules.not_person.search(name):
+        return False
+    return not _names_site(name, brands)
+
+
+def _names_site(name: str, brands: set[str]) -> bool:
+    """The site's own name ("Liputan6.com", "Kompas Cyber Media" on kompas.com)."""
+    key = _squash(name)
+    words = {_squash(w) for w in name.split()}
+    bare = {key.removesuffix(tail) for tail in _GENERIC_TAILS}  # "detikcom" -> "detik"
+    return any(brand in bare or brand in words or (len(brand) > 5 and brand in key)
+               for brand in brands)
+
+
+def _brands(site: str | None, url: str | None) -> set[str]:
+    """Squashed names the site goes by: its name, and the distinctive labels of its host
+    and of a site named by its domain ("KOMPAS.com" -> "kompas")."""
+    brands = {_squash(site)} if site else set()
+    hosts = [urlsplit(url).hostname or "" if url else ""]
+    if site and "." in site and " " not in site:
+        hosts.append(site)
+    for host in hosts:
+        for label in host.lower().split("."):
+            if len(label) >= 3 and label not in _GENERIC_LABELS:
+                brands.add(_squash(label))
+    brands.discard("")
+    return brands
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text.casefold())

@@ -1,0 +1,77 @@
+"""Authors a user can trust, in any language: people split apart, agencies kept apart,
+never an address, a number, the site itself or a company."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper import clean_text, extract_html
+from scraper.extract.authors import clean_authors
+from scraper.extract.rules import default_rules
+
+
+@pytest.mark.parametrize(("names", "people"), [
+    (["Anna Schmidt und Bernd Müller, dpa"], ["Anna Schmidt", "Bernd Müller"]),
+    (["Budisantoso Budiman dan Agus S"], ["Budisantoso Budiman", "Agus S"]),
+    (["Rina Marlina & Budi Santoso"], ["Rina Marlina", "Budi Santoso"]),
+    (["Jane Doe, John Roe and Mary Poe"], ["Jane Doe", "John Roe", "Mary Poe"]),
+    (["By Jane Doe", "jane.doe@example.com", "https://example.com/jane"], ["Jane Doe"]),
+    (["Oleh: Budi Santoso"], ["Budi Santoso"]),
+    (["Kontributor Lhokseumawe, Masriadi"], ["Masriadi"]),
+    (["Jane Doe, Senior Editor"], ["Jane Doe"]),
+    (["Byron Smith"], ["Byron Smith"]),            # "By" is a label only as a word
+    (["Siti Rahmawati", "siti rahmawati"], ["Siti Rahmawati"]),
+    (["12345", "Redaksi", "Tim Redaksi"], []),
+    (["AFP"], ["AFP"]),                            # a wire story credited to its agency
+    (["Mark Smith, Reuters"], ["Mark Smith"]),     # ... but an agency is never a person's name
+])
+def test_author_strings_become_people(names: list[str], people: list[str]) -> None:
+    assert clean_authors(names, default_rules()) == people
+
+
+@pytest.mark.parametrize(("name", "site", "url"), [
+    ("Liputan6.com", "liputan6.com", "https://www.liputan6.com/showbiz/read/2435353/x"),
+    ("Kompas Cyber Media", "KOMPAS.com", None),
+    ("PT. VIVA MEDIA BARU - VIVA.co.id", "life.viva.co.id", None),
+    ("Warta Ekonomi", "Warta Ekonomi", None),
+    ("detikcom", None, "https://news.detik.com/berita/d-1/x"),
+])
+def test_the_site_or_its_company_is_no_author(name: str, site: str | None,
+                                              url: str | None) -> None:
+    assert clean_authors([name], default_rules(), site=site, url=url) == []
+
+
+PAGE = """<html lang="de"><head><title>Hochwasser in Bayern: Pegel sinken langsam</title>
+<meta property="og:site_name" content="Beispiel Zeitung">
+<script type="application/ld+json">{{"@type": "NewsArticle",
+ "headline": "Hochwasser in Bayern: Pegel sinken langsam",
+ "author": {author}}}</script></head>
+<body><article><h1>Hochwasser in Bayern: Pegel sinken langsam</h1>
+<p>Nach tagelangem Regen sinken die Pegel an der Donau und ihren Nebenflüssen langsam wieder,
+wie das Landesamt für Umwelt am Montag in Augsburg mitteilte.</p>
+<p>In mehreren Landkreisen bleibt der Katastrophenfall jedoch bestehen, die Einsatzkräfte
+sichern weiterhin Deiche und pumpen Keller leer.</p>
+<p>Die Schäden an Straßen und Brücken lassen sich nach Angaben der Behörden noch nicht
+beziffern, die Aufräumarbeiten dürften Wochen dauern.</p></article></body></html>"""
+
+
+def test_html_authors_from_structured_data_are_split_and_cleaned() -> None:
+    article = extract_html(PAGE.format(author='{"@type": "Person", '
+                                              '"name": "Anna Schmidt und Bernd Müller, dpa"}'))
+    assert article.authors == ["Anna Schmidt", "Bernd Müller"]
+
+
+def test_html_organisation_as_author_gives_no_author() -> None:
+    article = extract_html(PAGE.format(author='{"@type": "Organization", '
+                                              '"name": "Beispiel Zeitung GmbH"}'))
+    assert article.authors == []
+
+
+def test_text_byline_with_two_writers() -> None:
+    dump = ("Harga Beras Naik Jelang Ramadan\n\n"
+            "Penulis: Rina Marlina dan Budi Santoso\n\n"
+            "Harga beras di sejumlah pasar tradisional di Jakarta naik menjelang bulan "
+            "Ramadan. Kenaikan mencapai Rp 2.000 per kilogram.\n\n"
+            "Pedagang mengatakan pasokan dari daerah berkurang sejak awal bulan ini karena "
+            "cuaca buruk.\n")
+    assert clean_text(dump, "x").authors == ["Rina Marlina", "Budi Santoso"]
