@@ -67,6 +67,10 @@ MIN_SIBLING_PROSE = 100
 MIN_SIBLING_PARAGRAPH = 80
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
+#: A standfirst is looked for this many blocks back from the article, after the headline...
+STANDFIRST_REACH = 8
+#: ... and has at least this many characters of text that is not a link.
+MIN_STANDFIRST_CHARS = 60
 #: An element continues the article when at least this share of its text is prose...
 CONTINUE_PROSE_SHARE = 0.6
 #: ... and no more than this share is link text.
@@ -249,7 +253,29 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
                 return False
         return False
 
-    return [b for b, chain in zip(blocks, tree.chains) if keep(b, chain)]
+    kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
+    _keep_standfirst(blocks, kept, tree)
+    return [b for b, k in zip(blocks, kept) if k]
+
+
+def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None:
+    """Keep the standfirst: prose between the headline (the last <h1> before the article)
+    and the article's first block, which sites set in the article's header, outside the
+    body's container. A date or byline line there is too short or too link-heavy to pass."""
+    if True not in kept:
+        return
+    start = kept.index(True)
+    headline = next((i for i in range(start - 1, max(-1, start - 1 - STANDFIRST_REACH), -1)
+                     if blocks[i].tag == "h1"), None)
+    if headline is None:
+        return
+    for i in range(headline + 1, start):
+        block = blocks[i]
+        if (len(block.text) - block.link_chars >= MIN_STANDFIRST_CHARS
+                and block.link_density <= 0.1 and block.tag not in _HEADINGS
+                and not any(tree.furniture(key, tree.page_chars, weakest=1)
+                            for key in tree.chains[i])):
+            kept[i] = True
 
 
 class _Tree:
