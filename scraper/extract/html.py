@@ -5,7 +5,7 @@ from __future__ import annotations
 from scraper.extract.authors import pick_authors
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
-from scraper.extract.dates import DateLine, looks_like_date, normalise_date, parse_date_line
+from scraper.extract.dates import VisibleDates, normalise_date, reconcile_published
 from scraper.extract.dom import parse, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
@@ -98,35 +98,30 @@ def _title(page: PageMeta, url: str | None) -> str | None:
 
 
 def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
-                 want_writers: bool) -> tuple[DateLine | None, list[str]]:
-    """What a reader sees near the top of the page, outside the article body: the first
-    publish-date line, and writers named there ("Penulis: ...", "By ..."), which beat
-    structured data, where Indonesian sites often name the editor."""
-    date: DateLine | None = None
-    found = Meta()
-    if not (want_date or want_writers):
-        return None, []
-    for block in blocks[:_TOP_BLOCKS]:
-        text = block.text
-        if want_writers and len(text) <= _MAX_BYLINE_CHARS:
-            take_meta(text, rules, found)
-        if want_date and date is None and looks_like_date(text):
-            line = parse_date_line(text, rules, meta.language_hint())
-            if line is not None and line.kind == "published":
-                date = line
-                if not want_writers:
-                    break
-    return date, found.authors
+                 want_writers: bool) -> tuple[VisibleDates, list[str]]:
+    """What a reader sees near the top of the page, outside the article body: its
+    publish-date lines, and writers named there ("Penulis: ...", "By ..."), which beat
+    structured data, where Indonesian sites often name the editor. Editors named there
+    ("Editor | : ...") join `meta.editors`, the last resort for the authors.
 
-
-def _published(structured: str | None, visible: DateLine | None,
-               url_date: str | None) -> str | None:
-    """Structured date, corrected by the visible one; else visible; else from the URL.
-
-    Sites that print local time (WIB) often stamp the same clock time as UTC in their
-    structured data; when the clocks agree but the zones do not, the visible zone wins.
+    The date lines are parsed lazily, as far as `_published` needs them, so they are
+    there whatever `want_date` says (a structured time without a zone needs them too).
     """
-    if structured and visible and visible.value[:16] == structured[:16] \
-            and structured.endswith(("+00:00", "Z")) and len(visible.value) > 19:
-        return visible.value
-    return structured or (visible.value if visible else None) or url_date
+    top = blocks[:_TOP_BLOCKS]
+    dates = VisibleDates([block.text for block in top], rules, meta.language_hint())
+    if not want_writers:
+        return dates, []
+    found = Meta()
+    for block in top:
+        if len(block.text) <= _MAX_BYLINE_CHARS:
+            take_meta(block.text, rules, found)
+    meta.editors.extend(e for e in found.editors if e not in meta.editors)
+    return dates, found.authors
+
+
+def _published(structured: str | None, visible: VisibleDates,
+               url_date: str | None) -> str | None:
+    """Structured date, checked against the visible ones (`dates.reconcile_published`:
+    sites that print local time often stamp it as UTC or with no zone); else visible;
+    else from the URL."""
+    return reconcile_published(structured, visible, url_date)

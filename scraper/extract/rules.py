@@ -42,7 +42,7 @@ class RuleSet:
     date_label: re.Pattern[str]
     modified_label: re.Pattern[str]
     link_lead_in: re.Pattern[str]
-    date_prefix: re.Pattern[str] = re.compile(_NOTHING)
+    date_prefix: tuple[re.Pattern[str], ...] = ()
     author_prefix: re.Pattern[str] = re.compile(_NOTHING)
     author_joiner: re.Pattern[str] = re.compile(_NOTHING)
     not_person: re.Pattern[str] = re.compile(_NOTHING)
@@ -113,7 +113,8 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
         date_label=_union(lists["date_label"], anchor="label"),
         modified_label=_union(lists["modified_label"], anchor="label"),
         link_lead_in=_union(lists["link_lead_in"], anchor="lead_in"),
-        date_prefix=_union(lists["date_prefix"], anchor="prefix"),
+        # one pattern each, like `meta`: their named groups may repeat across patterns
+        date_prefix=tuple(re.compile(p, re.IGNORECASE) for p in lists["date_prefix"]),
         author_prefix=_union(lists["author_prefix"], anchor="prefix"),
         author_joiner=_union(lists["author_joiner"], anchor="search"),
         not_person=_union(lists["not_person"], anchor="search"),
