@@ -49,6 +49,9 @@ _NAME_WORDS = re.compile(r"[^a-z0-9]+")
 _POSITIVE = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|detail|read|isi|berita|news")
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: What titles the part after it: a sub-heading (an <h1> is the page's headline), a
+#: table's caption or header row.
+_TITLES = frozenset(("h2", "h3", "h4", "h5", "h6", "caption", "thead"))
 #: Paragraph-level elements: they hold text but are never the article's container.
 _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li", "tr",
                          "caption", "summary", "legend", "address", *_HEADINGS))
@@ -247,7 +250,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
             return block.link_density <= MAX_LINK_DENSITY
         for key in chain:
             if key in chosen:
-                return not (block.link_density > MAX_LINK_DENSITY and block.tag not in _HEADINGS)
+                return not _link_list(block, chain, tree)
             # Inside the region even a weakly named box (a photo or meta box) goes.
             if tree.furniture(key, region_chars, weakest=1):
                 return False
@@ -256,6 +259,17 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
     _keep_standfirst(blocks, kept, tree)
     return [b for b, k in zip(blocks, kept) if k]
+
+
+def _link_list(block: Block, chain: list[int], tree: _Tree) -> bool:
+    """Is the block (inside the article) part of a list of links? A paragraph is when
+    most of its text is link text; an item or a table row only when its whole list or
+    table is (a list of changes that each name a bug report is the article's)."""
+    if block.tag in _HEADINGS or block.link_density <= MAX_LINK_DENSITY:
+        return False
+    if block.tag in ("li", "dt", "dd", "tr") and len(chain) > 1:
+        return tree.link_density(chain[1]) > MAX_LINK_DENSITY
+    return True
 
 
 def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None:
@@ -442,6 +456,11 @@ class _Tree:
                 for i in range(inside[0], inside[-1] + 1):
                     if kinds[i] == "filler":
                         chosen.add(id(children[i]))
+                # and the heading or caption that opens the first of them
+                i = inside[0] - 1
+                while i >= 0 and kinds[i] == "filler" and children[i].name in _TITLES:
+                    chosen.add(id(children[i]))
+                    i -= 1
             if own > 0 and clean and parent.name != "body":
                 loose.add(pkey)
             region_prose += sum(self.prose[k] for k in picked)
