@@ -9,17 +9,16 @@ news agency (see `RuleSet`); this module applies them.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from scraper.extract.metadata import unescape_entities
 from scraper.extract.rules import RuleSet
 from scraper.textnorm import tidy
 
 #: A name longer than this (words) is a sentence or a blurb, not a byline.
 MAX_NAME_WORDS = 6
-_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _EDGE = re.compile(r"^[\W_]+|[^\w.]+$")  # brackets, dashes and quotes around a name
 #: URLs and e-mail addresses go before a string is split (their "/" and "." would split).
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+", re.IGNORECASE)
@@ -31,15 +30,6 @@ _GENERIC_LABELS = frozenset(("www", "m", "amp", "com", "co", "id", "net", "org",
 
 #: What a site's name may end in besides its brand ("detikcom", "Tempo.co").
 _GENERIC_TAILS = ("", "com", "coid", "co", "id", "net", "org", "news", "online", "tv")
-
-
-def unescape_entities(text: str) -> str:
-    """Decode entities left as text by pages that escape twice ("&quot;", "&#8217;")."""
-    for _ in range(3):  # "&amp;quot;" takes two rounds
-        if not _ENTITY.search(text):
-            break
-        text = html.unescape(text)
-    return text
 
 
 def pick_authors(candidates: Iterable[Iterable[str]], rules: RuleSet, *,

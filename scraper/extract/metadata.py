@@ -5,8 +5,10 @@ Read before the page is pruned (pruning removes <meta>, <link> and <script>).
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -18,6 +20,13 @@ _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:•·»]\s+|\s+::\s+|(?<=\w):\s+")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_].*)?$", re.IGNORECASE)
+_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
+#: A site name in Latin letters after a headline in another script: "... - Entermedia".
+_LATIN_NAME = re.compile(r"[A-Za-z0-9][\w.&' -]{1,40}", re.ASCII)
+#: Up to this many words, a Latin part at one end of a non-Latin title is the site's name.
+_MAX_SITE_WORDS = 4
+#: A headline in a script written without spaces (Chinese, Japanese) is this long at least.
+_MIN_UNSPACED_HEADLINE = 8
 
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
                    "pubdate", "publishdate", "publish-date", "publish_date", "date",
@@ -61,6 +70,8 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     meta.h1 = _text(h1[0]) if h1 else None
     meta.site = _first(metas.get("og:site_name"), _name(ld.get("publisher")),
                        metas.get("application-name"))
+    if meta.site:
+        meta.site = tidy(unescape_entities(meta.site))  # "Caf&eacute; Babel", escaped twice
     meta.authors = _authors(ld.get("author")) or _meta_authors(metas)
     meta.published = _first(ld.get("datePublished"), ld.get("dateCreated"),
                             *(metas.get(k) for k in _PUBLISHED_META), _time_tag(index.get("time", [])))
@@ -99,13 +110,22 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     return meta
 
 
+def unescape_entities(text: str) -> str:
+    """Decode entities left as text by pages that escape twice ("&quot;", "&#8217;")."""
+    for _ in range(3):  # "&amp;quot;" takes two rounds
+        if not _ENTITY.search(text):
+            break
+        text = html.unescape(text)
+    return text
+
+
 def strip_site_suffix(title: str, site: str | None, h1: str | None,
                       url: str | None = None) -> str:
     """ "Headline - Site Name" -> "Headline", when the markup shows which part is the site:
     the page's <h1> opens the title, or one end of it names the site or the domain."""
-    title = tidy(title)
-    h1 = tidy(h1 or "")
-    if h1 and len(h1.split()) >= 3 and h1 in title:
+    title = tidy(unescape_entities(title))
+    h1 = tidy(unescape_entities(h1 or ""))
+    if h1 and _headline_sized(h1) and h1 in title:
         return h1  # "Site: Section - Headline" with the headline as the page's <h1>
     title = _strip_site(title, site, url)
     # The visible headline may say more than the tag ("In Picture: ..."): it wins.
@@ -128,7 +148,28 @@ def _strip_site(title: str, site: str | None, url: str | None) -> str:
                        for name in names):
             rest = title.replace(cut, "", 1).strip(" |-–—:•·»")
             return rest or title
+    # No name to compare with: a short Latin part at the end of a headline in another
+    # script is the site's name all the same ("엘제이-류화영 ... 이유 - Entermedia").
+    cut = parts[-1]
+    rest = title[: title.rindex(cut)].strip(" |-–—:•·»")
+    if _LATIN_NAME.fullmatch(cut) and len(cut.split()) <= _MAX_SITE_WORDS \
+            and rest and not _mostly_latin(rest):
+        return rest
     return title
+
+
+def _headline_sized(text: str) -> bool:
+    """Long enough to be a headline: three words, or (in a script written without
+    spaces) a few characters."""
+    return len(text.split()) >= 3 or (len(text) >= _MIN_UNSPACED_HEADLINE
+                                      and not _mostly_latin(text))
+
+
+def _mostly_latin(text: str) -> bool:
+    """At least half the letters are Latin (or there are none)."""
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii() or "LATIN" in unicodedata.name(c, ""))
+    return latin * 2 >= len(letters)
 
 
 def site_domain(url: str | None) -> str | None:

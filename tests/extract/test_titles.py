@@ -1,0 +1,59 @@
+"""Titles: entities a page escaped twice are decoded; a site suffix goes in any script."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper import extract_html
+
+BODY = ("<article>" + "<p>Isi berita yang cukup panjang untuk diuji, dengan koma, klausa dan "
+        "kalimat yang berlanjut seperti berita sungguhan.</p>" * 3 + "</article>")
+
+
+def _title(head: str, body: str = "", url: str | None = None) -> str | None:
+    return extract_html(f"<html><head>{head}</head><body>{body}{BODY}</body></html>", url).title
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    # <title> text "&amp;quot;" is "&quot;" once parsed: escaped twice
+    ("<title>Jokowi: &amp;quot;Kita Harus Bersatu&amp;quot; - Contoh News</title>"
+     "<meta property='og:site_name' content='Contoh News'>", 'Jokowi: "Kita Harus Bersatu"'),
+    ("<meta property='og:title' content='Sch&amp;ouml;ne Gr&amp;uuml;&amp;szlig;e aus "
+     "M&amp;uuml;nchen'>", "Schöne Grüße aus München"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", '
+     '"headline": "It&#8217;s &quot;Over&quot; for the Old Bridge"}</script>',
+     "It’s \"Over\" for the Old Bridge"),
+    ("<title>Tom &amp;amp; Jerry Return to the Big Screen</title>",
+     "Tom & Jerry Return to the Big Screen"),
+])
+def test_entities_left_as_text_are_decoded(head: str, title: str) -> None:
+    assert _title(head) == title
+
+
+def test_a_site_suffix_on_a_korean_title_goes_without_a_url() -> None:
+    """entermedia.co.kr: no og:site_name, a logo for <h1>; saved without its URL."""
+    head = "<title>엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유 - Entermedia</title>"
+    logo = '<h1 id="site-title"><a href="/"><img src="/logo.gif" alt="Entermedia"></a></h1>'
+    assert _title(head, logo) == "엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유"
+    # ... and with it, as before
+    assert _title(head, logo, "http://entermedia.co.kr/news/news_view.html?idx=8576") == \
+        "엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유"
+
+
+def test_a_japanese_headline_in_h1_is_headline_sized() -> None:
+    head = "<title>日本銀行が追加利上げを決定 | Example Shimbun</title>"
+    assert _title(head, "<h1>日本銀行が追加利上げを決定</h1>") == "日本銀行が追加利上げを決定"
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    # a Latin word opening a headline in another script is part of it
+    ("<title>iPhone 15: 発売日が決定</title>", "iPhone 15: 発売日が決定"),
+    # a Cyrillic site name is compared by name, as a Latin one is
+    ("<title>Путин провёл встречу с министрами - РИА Новости</title>"
+     "<meta property='og:site_name' content='РИА Новости'>", "Путин провёл встречу с министрами"),
+    # a Latin title keeps its Latin ending when nothing names it the site
+    ("<title>Harbour Approves Ferry Terminal - Update</title>",
+     "Harbour Approves Ferry Terminal - Update"),
+])
+def test_titles_in_other_scripts(head: str, title: str) -> None:
+    assert _title(head) == title
