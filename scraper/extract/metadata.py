@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
+from scraper.extract.language import iso639_1
 from scraper.textnorm import tidy
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|news|blog", re.IGNORECASE)
@@ -85,8 +86,8 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     html = index.get("html")
     lang = (html[0].get("lang") or html[0].get("xml:lang")) if html else None
     lang = lang or metas.get("content-language") or metas.get("og:locale")
-    if lang and (m := _LANG.match(str(lang).strip())):
-        meta.language = m.group(1).lower()
+    if lang and _LANG.match(str(lang).strip()):
+        meta.language = iso639_1(str(lang))  # "ind" -> "id": the record's codes are ISO 639-1
 
     canonical = None
     for link in index.get("link", ()):
