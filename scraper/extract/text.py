@@ -130,6 +130,8 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str],
             line.drop("date")
             if getattr(meta, date.kind) is None:
                 setattr(meta, date.kind, date.value)
+            if date.site and meta.site is None:
+                meta.site = date.site  # "Kompas.com - 12/01/2024, 08:15 WIB"
 
 
 def take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:

@@ -23,6 +23,8 @@ NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
     ("Updated 3 Nov 2023, 10:00 GMT+7", "en", "modified", "2023-11-03T10:00:00+07:00"),
     ("3. November 2023, 14:30 CET", "de", "published", "2023-11-03T14:30:00+01:00"),
     ("2023-11-03 14:30", None, "published", "2023-11-03T14:30:00"),
+    ("Kompas.com - 12/01/2024, 08:15 WIB", "id", "published", "2024-01-12T08:15:00+07:00"),
+    ("Kamis, 05/11/2015 10:08 +0700", "id", "published", "2015-11-05T10:08:00+07:00"),
 ])
 def test_date_lines(line: str, language: str | None, kind: str, value: str) -> None:
     found = parse_date_line(line, default_rules(), language, now=NOW)
@@ -48,3 +50,8 @@ def test_a_wrong_language_guess_does_not_hide_a_date() -> None:
     read (hypothesis found cleaning then differed between a first and second pass)."""
     found = parse_date_line("Selasa, 25 Juni 2024 - 11:14 WIB", default_rules(), "jv", now=NOW)
     assert found is not None and found.value == "2024-06-25T11:14:00+07:00"
+
+
+def test_a_site_prefix_names_the_site() -> None:
+    found = parse_date_line("Kompas.com - 12/01/2024, 08:15 WIB", default_rules(), "id", now=NOW)
+    assert found is not None and found.site == "Kompas.com"
