@@ -1,5 +1,6 @@
-"""Bytes of an HTML page to text: BOM, then the HTTP header, then <meta charset>, then
-detection (charset-normalizer), then UTF-8 with replacement characters."""
+"""Bytes of an HTML page to text: BOM, then UTF-8 (also with a few bad bytes), then the HTTP
+header, then <meta charset>, then detection (charset-normalizer), then UTF-8 with
+replacement characters."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            pass
+            if _mostly_utf8(data):
+                return data.decode("utf-8", "replace"), "utf-8"
     candidates = [_codec(declared)]
     if m := _META_CHARSET.search(data[:_META_WINDOW]):
         candidates.append(_codec(m.group(1)))
@@ -81,6 +83,22 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
         except UnicodeDecodeError:
             pass
     return data.decode(encoding, "replace"), encoding
+
+
+#: A page is UTF-8 with a few bad bytes (a pasted Latin-1 word, a cut sequence) when at
+#: most this share of its non-ASCII characters fail to decode...
+_MAX_BAD_SHARE = 0.05
+#: ... and at least this many multi-byte sequences do decode.
+_MIN_GOOD_SEQUENCES = 20
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8 but for a few bytes: decoding it in a legacy code page would garble
+    every accented letter to fix one (valid multi-byte sequences do not happen by chance)."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    return good >= _MIN_GOOD_SEQUENCES and bad <= _MAX_BAD_SHARE * (good + bad)
 
 
 #: Control bytes that never occur in text (tab, newlines, form feed and escape do).

@@ -112,3 +112,13 @@ def test_inline_related_link_lead_ins_go_with_their_link() -> None:
     assert "Read more" not in text and "Quake hits" not in text
     assert "Petugas memeriksa bangunan." in text
     assert "the related building code with engineers" in text  # no colon: prose
+
+
+def test_utf8_page_with_a_few_bad_bytes_stays_utf8() -> None:
+    # Pages that declare UTF-8 and hold one stray Latin-1 byte are common; reading the
+    # whole page as windows-1252 would garble every other accented letter.
+    body = "<p>Mäscot das Schaf grüßt die Größten, über Wiesen und Höfe, schön und fröhlich.</p>"
+    page = (f"<html><head><meta charset='utf-8'></head><body><article>{body * 4}"
+            "</article></body></html>").encode("utf-8").replace(b"Wiesen", b"Wi\xe9sen", 1)
+    article = extract_html(page)
+    assert "Mäscot das Schaf grüßt" in article.text and "Ã" not in article.text
