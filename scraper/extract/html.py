@@ -18,6 +18,10 @@ from scraper.textnorm import tidy
 
 #: Visible date and byline lines are looked for among this many text blocks from the top.
 _TOP_BLOCKS = 200
+#: A JSON-LD articleBody of at least this many words replaces an extracted body that has
+#: less than this share of its words (the cross-check of structured data and markup).
+_MIN_HINT_WORDS = 80
+_MIN_HINT_SHARE = 0.5
 #: A byline block is no longer than this (characters).
 _MAX_BYLINE_CHARS = 120
 
@@ -57,9 +61,10 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     language = detect_language(" ".join(line.text for line in lines)) or page.language
     body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
                                    language=language))
-    if not body:
+    if not body or _falls_short(body, page.body_hint):
         # A page with no text block of its own may still say it: in its structured data,
-        # or, for a photo story, in its captions.
+        # or, for a photo story, in its captions. And where the structured articleBody
+        # is far longer than what the page's markup gave, the markup hid the article.
         fallback = page.body_hint.split("\n") if page.body_hint else captions
         lines = [Line(tidy(text), True) for text in fallback if tidy(text)]
         language = language or detect_language(" ".join(l.text for l in lines))
@@ -90,6 +95,14 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         tags=page.tags,
         warnings=warnings,
     )
+
+
+def _falls_short(body: str, hint: str | None) -> bool:
+    """Is `body` less than `_MIN_HINT_SHARE` of a long JSON-LD articleBody?"""
+    if not hint:
+        return False
+    hinted = len(hint.split())
+    return hinted >= _MIN_HINT_WORDS and len(body.split()) < _MIN_HINT_SHARE * hinted
 
 
 def _title(page: PageMeta, url: str | None) -> str | None:

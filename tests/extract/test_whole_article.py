@@ -1,0 +1,149 @@
+"""The whole article and nothing else: each failure class of issue #9 on a page written
+for it (a body split by ads, a live blog, a long read, a listicle, a standfirst outside
+the body), asserting what is kept, in order, and what is dropped."""
+
+from __future__ import annotations
+
+import json
+
+from scraper import extract_html
+
+SENTENCE = ("The council said on Tuesday that the new rules, drafted over two years with "
+            "residents and businesses, would take effect in the spring, and that it "
+            "expected the first results by the end of the year.")
+
+
+def prose(tag: str, n: int) -> str:
+    """`n` distinct prose paragraphs, each naming `tag` and its number."""
+    return "".join(f"<p>{tag} paragraph {i}: {SENTENCE}</p>" for i in range(1, n + 1))
+
+
+def page(body: str, head: str = "") -> str:
+    return (f"<html><head><title>Council adopts new rules - The Gazette</title>{head}</head>"
+            "<body><header class='site-header'><a href='/'>The Gazette</a>"
+            "<ul class='menu'><li><a href='/news'>News</a></li><li><a href='/sport'>Sport</a>"
+            "</li><li><a href='/opinion'>Opinion</a></li></ul></header>"
+            f"<main>{body}</main>"
+            "<footer><p>© 2024 The Gazette. All rights reserved. Contact us at the desk.</p>"
+            "</footer></body></html>")
+
+
+RELATED = ("<div class='related-stories'><h3>Related</h3><ul>"
+           + "".join(f"<li><a href='/story/{i}'>Another story about the town number {i}</a>"
+                     "</li>" for i in range(5)) + "</ul></div>")
+COMMENTS = ("<section id='comments'><h3>12 comments</h3>"
+            + "".join(f"<div class='comment'><p>Reader {i} wrote: I think the council, as "
+                      "usual, did not listen to anyone, and this will cost us all.</p></div>"
+                      for i in range(4)) + "</section>")
+
+
+def paragraphs(html: str) -> list[str]:
+    return extract_html(html).text.split("\n\n")
+
+
+def numbered(got: list[str], tag: str) -> list[int]:
+    return [int(p.split(" paragraph ")[1].split(":")[0]) for p in got
+            if p.startswith(f"{tag} paragraph ")]
+
+
+def part(inner: str) -> str:
+    """A part of the body as CMSs nest it: wrapper, column, text box."""
+    return f"<div class='body-part'><div class='col'><div class='text'>{inner}</div></div></div>"
+
+
+def test_body_split_by_an_ad_and_a_newsletter_box_is_kept_whole() -> None:
+    first, second, third = (prose("Body", 9)[i:j] for i, j in
+                            ((0, len(prose("Body", 4))),
+                             (len(prose("Body", 4)), len(prose("Body", 6))),
+                             (len(prose("Body", 6)), None)))
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"{part(first)}<div class='ad-slot'><p>Advertisement</p></div>{part(second)}"
+                "<div class='newsletter-signup'><h4>Get our morning briefing</h4><p>Sign up "
+                "for the newsletter and never miss a story from your town again.</p></div>"
+                f"{part(third)}</article>{RELATED}{COMMENTS}")
+    got = paragraphs(html)
+    assert numbered(got, "Body") == list(range(1, 10))
+    text = "\n".join(got)
+    for gone in ("Advertisement", "morning briefing", "never miss", "Another story",
+                 "Reader 1 wrote", "All rights reserved", "Sport"):
+        assert gone not in text, gone
+
+
+def test_live_blog_keeps_every_post_in_page_order() -> None:
+    posts = "".join(
+        f"<article class='live-post'><div class='post-inner'><div class='post-time'>{10 + i}:00</div>"
+        f"<h2>Update {i}</h2><div class='post-body'>{prose(f'Post{i}', 2 + i % 2)}</div>"
+        "</div></article>" for i in range(1, 9))
+    html = page(f"<div class='liveblog'><h1>Live: council vote</h1><div class='posts'>{posts}"
+                f"</div></div>{RELATED}")
+    got = paragraphs(html)
+    order = [p.split(" paragraph ")[0] for p in got if " paragraph " in p]
+    assert order == [f"Post{i}" for i in range(1, 9) for _ in range(2 + i % 2)]
+    assert [p for p in got if p.startswith("Update ")] == [f"Update {i}" for i in range(1, 9)]
+    assert not any("Another story" in p for p in got)
+
+
+def test_long_read_goes_past_its_breaks_pull_quote_and_figure() -> None:
+    sections = "".join(
+        f"<section class='chapter'><h2>Chapter {c}</h2>{part(prose(f'Ch{c}', 4 + c))}"
+        "<figure><img src='x.jpg'><figcaption>A photo caption, Photo: Agency</figcaption>"
+        "</figure>"
+        "<aside class='pullquote'><p>“A pulled quote repeated from the text”</p></aside>"
+        f"{part(prose(f'Ch{c}b', 3))}</section><hr>"
+        for c in range(1, 5))
+    html = page(f"<article><h1>The long read</h1>{sections}</article>{COMMENTS}")
+    got = paragraphs(html)
+    for c in range(1, 5):
+        assert numbered(got, f"Ch{c}") == list(range(1, 5 + c))
+        assert numbered(got, f"Ch{c}b") == [1, 2, 3]
+        assert f"Chapter {c}" in got
+    assert got.index("Chapter 2") < got.index(next(p for p in got if p.startswith("Ch2 ")))
+    text = "\n".join(got)
+    assert "pulled quote" not in text and "photo caption" not in text
+    assert "Reader" not in text
+
+
+def test_listicle_items_are_headings_with_short_paragraphs() -> None:
+    items = "".join(
+        f"<div class='list-item'><div class='item-inner'><h2>{i}. Visit the old harbour "
+        f"number {i}</h2><div class='item-text'><p>Short note {i}, with a comma, on why it "
+        "is worth the trip.</p></div></div></div>"
+        for i in range(1, 11))
+    html = page(f"<article><h1>Ten things to do</h1><div class='intro'>{prose('Intro', 3)}"
+                f"</div>{items}</article>{RELATED}")
+    got = paragraphs(html)
+    assert numbered(got, "Intro") == [1, 2, 3]
+    for i in range(1, 11):
+        assert f"{i}. Visit the old harbour number {i}" in got
+        assert f"Short note {i}, with a comma, on why it is worth the trip." in got
+    assert got.index("3. Visit the old harbour number 3") < got.index(
+        "Short note 3, with a comma, on why it is worth the trip.")
+    assert not any("Another story" in p for p in got)
+
+
+def test_standfirst_outside_the_body_container_is_kept_first() -> None:
+    standfirst = ("The town’s biggest change to planning in thirty years passed by a single "
+                  "vote after a night of debate.")
+    html = page("<article><header><h1>Council adopts new rules</h1>"
+                f"<p class='standfirst'>{standfirst}</p>"
+                "<div class='byline'>By <a href='/staff/jane'>Jane Doe</a></div>"
+                "<time datetime='2024-03-05T10:00:00+01:00'>5 March 2024</time></header>"
+                f"<div class='article-body'>{prose('Body', 5)}</div></article>{RELATED}")
+    article = extract_html(html)
+    got = article.text.split("\n\n")
+    assert got[0] == standfirst
+    assert numbered(got, "Body") == [1, 2, 3, 4, 5]
+    assert "Jane Doe" not in article.text and "5 March 2024" not in article.text
+    assert article.authors == ["Jane Doe"]
+
+
+def test_structured_article_body_stands_in_when_the_markup_hides_it() -> None:
+    # A page that renders its article with script: the markup holds a teaser, the
+    # JSON-LD articleBody the whole text.
+    body = "\n".join(f"Structured paragraph {i}: {SENTENCE}" for i in range(1, 8))
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Council adopts new rules",
+                     "articleBody": body})
+    html = page(f"<article><h1>Council adopts new rules</h1><p>{SENTENCE}</p></article>",
+                head=f"<script type='application/ld+json'>{ld}</script>")
+    got = paragraphs(html)
+    assert [p.split(":")[0] for p in got] == [f"Structured paragraph {i}" for i in range(1, 8)]
