@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from scraper.extract.metadata import unescape_entities
@@ -62,14 +63,14 @@ def split_credits(names: Iterable[str], rules: RuleSet, *, site: str | None = No
     Dropped: e-mail addresses, URLs, numbers, organisations and roles (`not_person`),
     the site's own name or domain, and strings too long for a name.
     """
-    brands = _brands(site, url)
+    known = _Site.of(site, url)
     people: list[str] = []
     agencies: list[str] = []
     for raw in names:
         for part in _parts(raw, rules):
             if part.casefold() in rules.agencies:
                 target = agencies
-            elif _is_person(part, rules, brands):
+            elif _is_person(part, rules, known):
                 target = people
             else:
                 continue
@@ -82,8 +83,10 @@ def _parts(raw: str, rules: RuleSet) -> list[str]:
     """One author string split into candidate names, byline labels removed."""
     text = _ADDRESS.sub(",", tidy(unescape_entities(raw or "")))
     parts: list[str] = []
-    for piece in _split(text, rules.author_joiner):
-        piece = _EDGE.sub("", _strip_prefixes(piece.strip(), rules)).strip()
+    pieces = _split(text, rules.author_joiner)
+    for piece in pieces:
+        piece = rules.author_suffix.sub("", _strip_prefixes(piece, rules))
+        piece = _EDGE.sub("", piece).strip()
         if piece:
             parts.append(piece)
     return parts
@@ -100,46 +103,66 @@ def _strip_prefixes(text: str, rules: RuleSet) -> str:
 
 
 def _split(text: str, joiner: re.Pattern[str]) -> list[str]:
-    """Split on every match of `joiner` (whatever groups its patterns have)."""
-    pieces, start = [], 0
+    """Split on every match of `joiner` (whatever groups its patterns have), except next
+    to a piece of a letter or less: "Mac & i" names one magazine, not two people."""
+    pieces, seps, start = [], [], 0
     for m in joiner.finditer(text):
         if m.end() > m.start():
             pieces.append(text[start:m.start()])
+            seps.append(m.group())
             start = m.end()
     pieces.append(text[start:])
-    return pieces
+    merged = [pieces[0]]
+    short_last = len(_LETTER.findall(pieces[0])) < 2
+    for sep, piece in zip(seps, pieces[1:]):
+        short = len(_LETTER.findall(piece)) < 2
+        if short or short_last:
+            merged[-1] += sep + piece
+        else:
+            merged.append(piece)
+        short_last = len(_LETTER.findall(merged[-1])) < 2
+    return [p.strip() for p in merged if p.strip()]
 
 
-def _is_person(name: str, rules: RuleSet, brands: set[str]) -> bool:
+def _is_person(name: str, rules: RuleSet, site: _Site) -> bool:
     if not _LETTER.search(name) or len(name) < 2 or len(name.split()) > MAX_NAME_WORDS:
         return False
     if rules.not_person.search(name):
         return False
-    return not _names_site(name, brands)
+    return not site.named_by(name)
 
 
-def _names_site(name: str, brands: set[str]) -> bool:
-    """The site's own name ("Liputan6.com", "Kompas Cyber Media" on kompas.com)."""
-    key = _squash(name)
-    words = {_squash(w) for w in name.split()}
-    bare = {key.removesuffix(tail) for tail in _GENERIC_TAILS}  # "detikcom" -> "detik"
-    return any(brand in bare or brand in words or (len(brand) > 5 and brand in key)
-               for brand in brands)
+@dataclass(frozen=True)
+class _Site:
+    """The names a site goes by: its own name, as it gives it, and the distinctive labels
+    of its host and of a name that is a domain ("KOMPAS.com" -> "kompas")."""
 
+    names: frozenset[str]  # squashed
+    brands: frozenset[str]  # squashed host labels
 
-def _brands(site: str | None, url: str | None) -> set[str]:
-    """Squashed names the site goes by: its name, and the distinctive labels of its host
-    and of a site named by its domain ("KOMPAS.com" -> "kompas")."""
-    brands = {_squash(site)} if site else set()
-    hosts = [urlsplit(url).hostname or "" if url else ""]
-    if site and "." in site and " " not in site:
-        hosts.append(site)
-    for host in hosts:
-        for label in host.lower().split("."):
-            if len(label) >= 3 and label not in _GENERIC_LABELS:
-                brands.add(_squash(label))
-    brands.discard("")
-    return brands
+    @classmethod
+    def of(cls, site: str | None, url: str | None) -> _Site:
+        hosts = [(urlsplit(url).hostname or "") if url else ""]
+        if site and "." in site and " " not in site:
+            hosts.append(site)
+        brands = {_squash(label) for host in hosts for label in host.lower().split(".")
+                  if len(label) >= 3 and label not in _GENERIC_LABELS}
+        names = {_squash(site)} if site else set()
+        return cls(frozenset(names - {""}), frozenset(brands - {""}))
+
+    def named_by(self, name: str) -> bool:
+        """Does `name` name the site ("Liputan6.com", "detikcom", "Kompas Cyber Media" on
+        kompas.com)? A person's name that spells the host ("Haki Benita" on
+        hakibenita.com: a personal site) does not."""
+        key = _squash(name)
+        bare = {key.removesuffix(tail) for tail in _GENERIC_TAILS}  # "detikcom" -> "detik"
+        if not bare.isdisjoint(self.names):
+            return True
+        words = {_squash(w) for w in name.split()}
+        one_word = len(words) == 1
+        return any(brand in words or (one_word and (brand in bare or
+                                                    (len(brand) > 5 and brand in key)))
+                   for brand in self.brands)
 
 
 def _squash(text: str) -> str:

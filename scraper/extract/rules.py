@@ -17,7 +17,8 @@ from pathlib import Path
 from scraper.errors import ConfigError
 
 _KINDS = ("drop", "caption", "list_header", "meta", "trailer", "date_label", "modified_label",
-          "link_lead_in", "date_prefix", "author_prefix", "author_joiner", "not_person")
+          "link_lead_in", "date_prefix", "author_prefix", "author_suffix", "author_joiner",
+          "not_person")
 #: Kinds that are lists of plain names, not patterns.
 _NAME_KINDS = ("agency",)
 _NOTHING = r"(?!x)x"
@@ -29,7 +30,8 @@ class RuleSet:
     match whole lines, `caption` anywhere in a line, `trailer` at the end of the text.
 
     The author rules judge the names a page gives as its writers: `author_prefix` is
-    removed from the start ("By ", "Oleh: "), `author_joiner` splits one string into
+    removed from the start ("By ", "Oleh: ") and `author_suffix` from the end of a name
+    (" for The Mail on Sunday"), `author_joiner` splits one string into
     people ("A dan B"), a name that `not_person` finds in is no person (a company, a
     desk, a role), and `agencies` (casefolded) are news agencies, never glued to a name.
     `date_prefix` may open a date line ("Kompas.com - "); its `site` group names the site."""
@@ -44,6 +46,7 @@ class RuleSet:
     link_lead_in: re.Pattern[str]
     date_prefix: tuple[re.Pattern[str], ...] = ()
     author_prefix: re.Pattern[str] = re.compile(_NOTHING)
+    author_suffix: re.Pattern[str] = re.compile(_NOTHING)
     author_joiner: re.Pattern[str] = re.compile(_NOTHING)
     not_person: re.Pattern[str] = re.compile(_NOTHING)
     agencies: frozenset[str] = frozenset()
@@ -116,6 +119,7 @@ def load_rules(paths: list[Path] | None = None) -> RuleSet:
         # one pattern each, like `meta`: their named groups may repeat across patterns
         date_prefix=tuple(re.compile(p, re.IGNORECASE) for p in lists["date_prefix"]),
         author_prefix=_union(lists["author_prefix"], anchor="prefix"),
+        author_suffix=_union(lists["author_suffix"], anchor="end"),
         author_joiner=_union(lists["author_joiner"], anchor="search"),
         not_person=_union(lists["not_person"], anchor="search"),
         agencies=frozenset(names["agency"]),

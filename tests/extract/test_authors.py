@@ -24,6 +24,9 @@ from scraper.extract.rules import default_rules
     (["12345", "Redaksi", "Tim Redaksi"], []),
     (["AFP"], ["AFP"]),                            # a wire story credited to its agency
     (["Mark Smith, Reuters"], ["Mark Smith"]),     # ... but an agency is never a person's name
+    (["By Glen Owen And Brendan Carlin For The Mail On Sunday"], ["Glen Owen", "Brendan Carlin"]),
+    (["Staff and news service reports"], []),
+    (["Mac & i"], ["Mac & i"]),                    # a one-letter side: one name, not two
 ])
 def test_author_strings_become_people(names: list[str], people: list[str]) -> None:
     assert clean_authors(names, default_rules()) == people
@@ -39,6 +42,12 @@ def test_author_strings_become_people(names: list[str], people: list[str]) -> No
 def test_the_site_or_its_company_is_no_author(name: str, site: str | None,
                                               url: str | None) -> None:
     assert clean_authors([name], default_rules(), site=site, url=url) == []
+
+
+def test_a_personal_site_keeps_its_owner_as_author() -> None:
+    """hakibenita.com is Haki Benita's: a person's name spelling the host is a person."""
+    assert clean_authors(["Haki Benita"], default_rules(),
+                         url="https://hakibenita.com/sql-tricks") == ["Haki Benita"]
 
 
 PAGE = """<html lang="de"><head><title>Hochwasser in Bayern: Pegel sinken langsam</title>
