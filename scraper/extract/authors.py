@@ -66,17 +66,20 @@ def split_credits(names: Iterable[str], rules: RuleSet, *, site: str | None = No
     known = _Site.of(site, url)
     people: list[str] = []
     agencies: list[str] = []
+    owners: list[str] = []  # names that spell the host: a personal site's owner, or the outlet
     for raw in names:
         for part in _parts(raw, rules):
             if part.casefold() in rules.agencies:
                 target = agencies
-            elif _is_person(part, rules, known):
-                target = people
-            else:
+            elif not _is_person(part, rules, known):
                 continue
+            else:
+                target = owners if known.spelled_by(part) else people
             if part.casefold() not in (p.casefold() for p in target):
                 target.append(part)
-    return people, agencies
+    # "Haki Benita" alone on hakibenita.com is its owner; "Business Insider" after
+    # "Tanza Loudenback" on businessinsider.com is the outlet.
+    return people or owners, agencies
 
 
 def _parts(raw: str, rules: RuleSet) -> list[str]:
@@ -152,8 +155,8 @@ class _Site:
 
     def named_by(self, name: str) -> bool:
         """Does `name` name the site ("Liputan6.com", "detikcom", "Kompas Cyber Media" on
-        kompas.com)? A person's name that spells the host ("Haki Benita" on
-        hakibenita.com: a personal site) does not."""
+        kompas.com)? Words that spell the host together ("Haki Benita" on hakibenita.com)
+        do not by themselves: see `spelled_by`."""
         key = _squash(name)
         bare = {key.removesuffix(tail) for tail in _GENERIC_TAILS}  # "detikcom" -> "detik"
         if not bare.isdisjoint(self.names):
@@ -163,6 +166,10 @@ class _Site:
         return any(brand in words or (one_word and (brand in bare or
                                                     (len(brand) > 5 and brand in key)))
                    for brand in self.brands)
+
+    def spelled_by(self, name: str) -> bool:
+        """Do the words of `name` spell one of the host's labels ("Haki Benita")?"""
+        return _squash(name) in self.brands
 
 
 def _squash(text: str) -> str:

@@ -27,6 +27,8 @@ from scraper.extract.rules import default_rules
     (["By Glen Owen And Brendan Carlin For The Mail On Sunday"], ["Glen Owen", "Brendan Carlin"]),
     (["Staff and news service reports"], []),
     (["Mac & i"], ["Mac & i"]),                    # a one-letter side: one name, not two
+    (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+    (["Analysis by Chris Cillizza, CNN Editor-at-large"], ["Chris Cillizza"]),
 ])
 def test_author_strings_become_people(names: list[str], people: list[str]) -> None:
     assert clean_authors(names, default_rules()) == people
@@ -48,6 +50,9 @@ def test_a_personal_site_keeps_its_owner_as_author() -> None:
     """hakibenita.com is Haki Benita's: a person's name spelling the host is a person."""
     assert clean_authors(["Haki Benita"], default_rules(),
                          url="https://hakibenita.com/sql-tricks") == ["Haki Benita"]
+    # ... but beside a writer the name spelling the host is the outlet
+    assert clean_authors(["Tanza Loudenback, Business Insider"], default_rules(),
+                         url="https://www.businessinsider.com/retire-early") == ["Tanza Loudenback"]
 
 
 PAGE = """<html lang="de"><head><title>Hochwasser in Bayern: Pegel sinken langsam</title>
