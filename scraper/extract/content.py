@@ -251,8 +251,10 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
         for key in chain:
             if key in chosen:
                 return not _link_list(block, chain, tree)
-            # Inside the region even a weakly named box (a photo or meta box) goes.
-            if tree.furniture(key, region_chars, weakest=1):
+            # Inside the region even a weakly named box (a photo or meta box) goes, but
+            # not a sub-heading for its name ("subheading nav_section_1").
+            if tree.furniture(key, region_chars, weakest=1) and not (
+                    key == chain[0] and block.tag in _HEADINGS and tree.level[key] == 1):
                 return False
         return False
 
