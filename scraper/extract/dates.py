@@ -97,20 +97,31 @@ class VisibleDates:
 
     def __init__(self, texts: Sequence[str], rules: RuleSet, language: str | None = None,
                  limit: int = MAX_VISIBLE_LINES) -> None:
-        self._texts = [t for t in texts if looks_like_date(t)][:limit]
+        self._texts = [t for t in texts if looks_like_date(t)]
         self._rules = rules
         self._language = language
-        self._parsed: list[DateLine] = []
-        self._read = 0  # how many of the texts were parsed
+        self._limit = limit
+        self._parsed: dict[int, DateLine | None] = {}  # text index -> its publish date
 
     def __iter__(self) -> Iterator[DateLine]:
-        yield from list(self._parsed)
-        while self._read < len(self._texts):
-            line = parse_date_line(self._texts[self._read], self._rules, self._language)
-            self._read += 1
-            if line is not None and line.kind == "published":
-                self._parsed.append(line)
+        for i in range(min(len(self._texts), self._limit)):
+            if (line := self._line(i)) is not None:
                 yield line
+
+    def zoned(self) -> Iterator[DateLine]:
+        """Only the lines that show a time and a zone: a cheap test picks them before
+        dateparser reads them (most date-like lines of a page have neither)."""
+        candidates = (i for i, text in enumerate(self._texts)
+                      if _TIME.search(text) and _take_zone(text, self._rules.zones)[1])
+        for _, i in zip(range(self._limit), candidates):
+            if (line := self._line(i)) is not None:
+                yield line
+
+    def _line(self, i: int) -> DateLine | None:
+        if i not in self._parsed:
+            line = parse_date_line(self._texts[i], self._rules, self._language)
+            self._parsed[i] = line if line is not None and line.kind == "published" else None
+        return self._parsed[i]
 
 
 def reconcile_published(structured: str | None, visible: Iterable[DateLine],
@@ -119,7 +130,8 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
     page shows; else the first shown (with its time when a later line of the same day
     gives one); else the date in the URL."""
     if structured and has_time(structured):
-        return _checked(structured, visible)
+        return _checked(structured, visible.zoned() if isinstance(visible, VisibleDates)
+                        else visible)
     shown = _first_shown(visible, structured)
     if structured:
         return shown if shown and shown.startswith(structured) else structured
