@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import sys
 import time
@@ -11,21 +12,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
+
+try:  # typer 0.2x carries its own copy of click, whose exceptions it raises
+    from typer._click import exceptions as click_errors
+except ImportError:  # earlier typer uses click itself
+    from click import exceptions as click_errors
 
 from scraper import __version__
 from scraper.errors import InputError, ScraperError
-from scraper.settings import load_settings
-from scraper.store import (
-    AlreadyRunning,
-    AppendOutput,
-    JsonlOutput,
-    RunLock,
-    State,
-    write_json_atomic,
-)
+from scraper.settings import DedupSettings, FetchSettings, bounds, load_settings
+from scraper.summary import summary_lines
 
 log = logging.getLogger("scraper")
 
@@ -54,14 +54,28 @@ Examples:
   scraper demo                              crawl the bundled demo site (no network)
 
 \b
+Global options (-q, --log-format, --config) go before or after the command.
+
+\b
 Exit codes:
-  0    every input was processed
-  1    one or more inputs failed (reported on stderr; the others were written)
-  2    bad usage: unknown option, bad value or settings file
+  0    every input was processed (crawl: articles may have failed; the summary says)
+  1    an input or a crawl source failed (reported on stderr; the others were written),
+       a crawl could write nothing because its articles failed, or an output failed
+  2    bad usage: unknown option, bad value, settings file or rule table
   70   internal error (a bug: please report it)
   75   another run is using the same --state folder (nothing was done; try later)
   130  interrupted
 """
+
+
+class _Command(TyperCommand):
+    """A command whose usage line reads `SOURCE...` as the README does (typer writes
+    required arguments as `{SOURCE}...`)."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        return [re.sub(r"\{(\w+)\}", r"\1", piece)
+                for piece in super().collect_usage_pieces(ctx)]
+
 
 app = typer.Typer(
     name="scraper",
@@ -103,10 +117,34 @@ def _setup_logging(quiet: bool, fmt: LogFormat) -> None:
     log.propagate = False
 
 
+def _early_options(args: list[str]) -> tuple[bool, LogFormat]:
+    """-q and --log-format wherever they stand, read before click parses the command line
+    (whose own errors must already come out in the format asked for)."""
+    quiet, fmt = False, LogFormat.text
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        quiet = quiet or arg in ("-q", "--quiet")
+        value = (args[i + 1] if arg == "--log-format" and i + 1 < len(args)
+                 else arg.partition("=")[2] if arg.startswith("--log-format=") else None)
+        if value in (LogFormat.text.value, LogFormat.json.value):
+            fmt = LogFormat(value)
+    return quiet, fmt
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scraper {__version__}")
         raise typer.Exit()
+
+
+# Global options: taken before the command and after it alike (`scraper crawl URL -q`).
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q",
+                                           help="Only errors on stderr (for cron).")]
+LogFormatOption = Annotated[Optional[LogFormat], typer.Option(
+    "--log-format", help="Log lines as text or JSON (one object a line) [default: text].")]
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", help="Settings file (TOML); flags override it.")]
 
 
 @app.callback()
@@ -114,20 +152,39 @@ def main_options(
     ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q",
-                                        help="Only errors on stderr (for cron).")] = False,
-    log_format: Annotated[LogFormat, typer.Option("--log-format",
-                                                  help="Log lines as text or JSON.")] = LogFormat.text,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
+    config: ConfigOption = None,
 ) -> None:
-    """Global options, before the command."""
-    _setup_logging(quiet, log_format)
+    """Global options, before the command (or after it: each command takes them too and
+    sets up logging with both; until then, main() has set it up from the command line)."""
+    ctx.obj = {"quiet": quiet, "log_format": log_format, "config": config}
+
+
+def _common(ctx: typer.Context, quiet: bool, log_format: LogFormat | None,
+            config: Path | None) -> Path | None:
+    """The global options as the command gave them, else as given before it: sets up
+    logging and the progress bar, returns the settings file."""
+    given = ctx.obj or {}
+    quiet = quiet or given.get("quiet", False)
+    fmt = log_format or given.get("log_format") or LogFormat.text
+    _setup_logging(quiet, fmt)
     # A progress bar only for a person at a terminal; never under cron or with --quiet.
-    ctx.obj = {"progress": not quiet and log_format is LogFormat.text and sys.stderr.isatty()}
+    ctx.obj = {**given, "progress": not quiet and fmt is LogFormat.text and sys.stderr.isatty()}
+    return config or given.get("config")
 
 
 # Options every command that writes records takes, declared once.
 OutOption = Annotated[Optional[Path], typer.Option(
-    "--out", "-o", help="Write records here (atomically) instead of stdout.")]
+    "--out", "-o", help="Write records here (atomically) instead of stdout. A run with "
+    "nothing to write leaves an existing file as it was.")]
+ForceEmptyOption = Annotated[bool, typer.Option(
+    "--force-empty", help="With --out: replace the file even when there is nothing to "
+    "write (it becomes empty).")]
+RulesOption = Annotated[Optional[list[Path]], typer.Option(
+    "--rules", metavar="FILE", help="A phrase table of your own (TOML, the format of "
+    "scraper/extract/rules/), applied with the bundled ones; repeatable, adds to "
+    "[rules] paths.")]
 KeepDuplicatesOption = Annotated[bool, typer.Option(
     "--keep-duplicates", help="Also write duplicates, marked by duplicate_of and similarity.")]
 StateOption = Annotated[Optional[Path], typer.Option(
@@ -135,20 +192,27 @@ StateOption = Annotated[Optional[Path], typer.Option(
     "URLs, HTTP validators. One run at a time; with it, --out is appended to, never "
     "replaced, and a killed run loses and repeats nothing.")]
 ThresholdOption = Annotated[Optional[float], typer.Option(
-    "--threshold", min=0.05, max=1.0,
-    help="Similarity at or above which a record is a near duplicate [default: 0.5].")]
-ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", help="Settings file (TOML); flags override it.")]
+    "--threshold", help="Similarity at or above which a record is a near duplicate "
+    f"({bounds(DedupSettings, 'threshold')}) [default: 0.5].")]
+
+#: The flag that sets each setting, for messages about its value.
+_FLAGS = {"dedup__threshold": "--threshold", "fetch__delay": "--delay",
+          "fetch__concurrency": "--concurrency", "fetch__per_host": "--per-host",
+          "fetch__user_agent": "--user-agent", "rules__paths": "--rules"}
 
 
-@app.command()
+@app.command(cls=_Command)
 def clean(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="Text dumps: files (.txt, .txt.gz), folders, or - for stdin.")],
     out: OutOption = None,
+    force_empty: ForceEmptyOption = False,
     keep_duplicates: KeepDuplicatesOption = False,
+    rules: RulesOption = None,
     config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Clean already-scraped text dumps into article records.
 
@@ -159,30 +223,50 @@ def clean(
     different articles of one run is treated as site template.
 
     One JSON record per input; exact duplicates of an earlier input are left out unless
-    --keep-duplicates. The record schema is in docs/records.md.
+    --keep-duplicates. Dumps in any charset are read (UTF-8, Latin-1, ...: detected as
+    for web pages). The record schema is in docs/records.md.
+
+    \b
+    Examples:
+      scraper clean seeds/                          every .txt and .txt.gz under seeds/
+      scraper clean dumps/ -o records.jsonl         to a file, written atomically
+      cat dump.txt | scraper clean - | jq -r .title
+      scraper clean dumps/ --rules my-site.toml     with a phrase table of your own
+      scraper clean dumps/ -o out.jsonl -q --log-format json    for cron
     """
     from scraper.pipeline import run_clean
 
-    settings = _settings(config, keep_duplicates=keep_duplicates or None)
-    with _progress("clean", ctx) as on_progress, JsonlOutput(out) as sink:
+    config = _common(ctx, quiet, log_format, config)
+    settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
+                                   rules__paths=_paths(rules))
+    with _progress("clean", ctx) as on_progress, \
+            _record_sink(out, None, settings, force_empty) as (sink, _):
         summary = run_clean(paths, settings, sink,
                             on_error=lambda exc: log.error("%s", exc),
-                            on_progress=on_progress)
+                            on_progress=on_progress, rules=rule_set)
     _finish("clean", summary)
 
 
-@app.command()
+@app.command(cls=_Command)
 def extract(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="HTML pages: files (.html, .htm, .html.gz), folders, or - for stdin.")],
     url: Annotated[Optional[str], typer.Option(
-        "--url", help="The page's URL, for a single input: resolves links, names the site.")] = None,
+        "--url", help="The page's URL, for a single file or stdin: resolves links, names "
+        "the site.")] = None,
     out: OutOption = None,
+    force_empty: ForceEmptyOption = False,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1, help="Spread the pages over this many processes.")] = 1,
+    as_html: Annotated[bool, typer.Option(
+        "--as-html", help="Extract inputs that are not HTML (JSON, PDF, plain text, XML) "
+        "anyway, instead of skipping them with a warning.")] = False,
     keep_duplicates: KeepDuplicatesOption = False,
+    rules: RulesOption = None,
     config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Extract the article and its metadata from saved HTML pages.
 
@@ -191,7 +275,8 @@ def extract(
     modified dates with their UTC offset, language, canonical URL, site, image and tags.
     Bytes in any charset are decoded (BOM, <meta charset>, detection). One JSON record
     per page, in input order; a page with no article gives a record with empty text and
-    a warning. The record schema is in docs/records.md.
+    a warning. An input that is not HTML (JSON, PDF, plain text) is skipped with a warning
+    naming what it is (--as-html reads it anyway). The record schema is in docs/records.md.
 
     \b
     Examples:
@@ -201,26 +286,32 @@ def extract(
     """
     from scraper.pipeline import run_extract
 
-    settings = _settings(config, keep_duplicates=keep_duplicates or None)
-    with _progress("extract", ctx) as on_progress, JsonlOutput(out) as sink:
+    config = _common(ctx, quiet, log_format, config)
+    settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
+                                   rules__paths=_paths(rules))
+    with _progress("extract", ctx) as on_progress, \
+            _record_sink(out, None, settings, force_empty) as (sink, _):
         summary = run_extract(paths, settings, sink, url=url, workers=workers,
-                              on_error=lambda exc: log.error("%s", exc),
-                              on_progress=on_progress)
+                              as_html=as_html, on_error=lambda exc: log.error("%s", exc),
+                              on_progress=on_progress, rules=rule_set)
     _finish("extract", summary)
 
 
-@app.command()
+@app.command(cls=_Command)
 def dedup(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
         metavar="RECORDS", help="Record files (.jsonl, .jsonl.gz), folders, or - for stdin.")],
     out: OutOption = None,
+    force_empty: ForceEmptyOption = False,
     report: Annotated[Optional[Path], typer.Option(
         "--report", help="Write the duplicate clusters found here (JSON).")] = None,
     state: StateOption = None,
     threshold: ThresholdOption = None,
     keep_duplicates: KeepDuplicatesOption = False,
     config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Drop (or mark) duplicate records: same canonical URL, same text, or near-same text.
 
@@ -240,24 +331,32 @@ def dedup(
     """
     from scraper.pipeline import run_dedup
 
-    settings = _settings(config, keep_duplicates=keep_duplicates or None,
-                         dedup__threshold=threshold)
+    config = _common(ctx, quiet, log_format, config)
+    settings, _ = _settings(config, keep_duplicates=keep_duplicates or None,
+                            dedup__threshold=threshold)
     clusters: list[dict] | None = [] if report is not None else None
-    with _progress("dedup", ctx) as on_progress, _record_sink(out, state, settings) as (sink, st):
+    with _progress("dedup", ctx) as on_progress, \
+            _record_sink(out, state, settings, force_empty) as (sink, st):
         summary = run_dedup(paths, settings, sink, state=st, report=clusters,
                             on_error=lambda exc: log.error("%s", exc), on_progress=on_progress)
     if report is not None:
-        write_json_atomic(report, {"clusters": clusters})
+        from scraper.store import write_json_atomic
+
+        if summary.written + summary.duplicates + summary.seen or force_empty:
+            write_json_atomic(report, {"clusters": clusters})
+        else:
+            _kept(report)
     _finish("dedup", summary)
 
 
-@app.command()
+@app.command(cls=_Command)
 def crawl(
     ctx: typer.Context,
     sources: Annotated[list[str], typer.Argument(
         metavar="SOURCE", help="Article URLs, RSS/Atom feeds, sitemaps (.xml, .xml.gz, "
         "indexes, Google News), section pages (with --follow), or @FILE listing any of these.")],
     out: OutOption = None,
+    force_empty: ForceEmptyOption = False,
     state: StateOption = None,
     follow: Annotated[Optional[str], typer.Option(
         "--follow", metavar="REGEX",
@@ -280,19 +379,24 @@ def crawl(
         "--allow-private", help="Fetch hosts on private, loopback and link-local addresses "
         "(refused by default: feeds and sitemaps are untrusted).")] = False,
     delay: Annotated[Optional[float], typer.Option(
-        "--delay", min=0, help="Seconds between requests to one host [default: 1; raised to "
-        "robots.txt Crawl-delay].")] = None,
+        "--delay", help=f"Seconds between requests to one host ({bounds(FetchSettings, 'delay')}) "
+        "[default: 1; raised to robots.txt Crawl-delay].")] = None,
     concurrency: Annotated[Optional[int], typer.Option(
-        "--concurrency", min=1, help="Requests in flight in all [default: 16].")] = None,
+        "--concurrency", help="Requests in flight in all "
+        f"({bounds(FetchSettings, 'concurrency')}) [default: 16].")] = None,
     per_host: Annotated[Optional[int], typer.Option(
-        "--per-host", min=1, help="Requests in flight to one host [default: 2].")] = None,
+        "--per-host", help="Requests in flight to one host "
+        f"({bounds(FetchSettings, 'per_host')}) [default: 2].")] = None,
     user_agent: Annotated[Optional[str], typer.Option(
         "--user-agent", help="User-Agent header; name yourself and a contact URL.")] = None,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1, help="Extract pages in this many processes.")] = 1,
     threshold: ThresholdOption = None,
     keep_duplicates: KeepDuplicatesOption = False,
+    rules: RulesOption = None,
     config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Fetch, extract and deduplicate articles from the web into records.
 
@@ -303,38 +407,47 @@ def crawl(
     --state, across runs too, and a re-run fetches only what is new.
 
     A failing source or page never stops the run: it is counted in the closing summary
-    (fetched, new, duplicates, skipped with reasons, failed, per host). Exit code 1 when a
-    source could not be read, or when every article fetched failed.
+    (fetched, written, duplicates, skipped and failed with reasons, per host) and named on
+    stderr. Exit code 1 when a source (feed, sitemap, page) could not be read or nothing
+    could be written (every article tried failed), not when some articles failed. With
+    --state an article that failed is tried again in later runs, less and less often, and
+    given up after [crawl] give_up_after failed runs (5).
 
     \b
     Examples:
       scraper crawl https://www.example.com/rss.xml -o news.jsonl
       scraper crawl https://example.com/sitemap.xml --since 2024-05-01 --max-pages 500
       scraper crawl https://example.com/news/ --follow '/read/\d+' --depth 2
-      scraper -q --log-format json crawl @sources.txt --state ~/.scraper -o news.jsonl
+      scraper crawl @sources.txt --state ~/.scraper -o news.jsonl -q --log-format json
     """
     from scraper.crawl import CrawlOptions
     from scraper.pipeline import run_crawl
 
-    settings = _settings(config, keep_duplicates=keep_duplicates or None,
-                         dedup__threshold=threshold, fetch__delay=delay,
-                         fetch__concurrency=concurrency, fetch__per_host=per_host,
-                         fetch__user_agent=user_agent,
-                         fetch__allow_private=True if allow_private else None)
+    config = _common(ctx, quiet, log_format, config)
+    settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
+                                   dedup__threshold=threshold, fetch__delay=delay,
+                                   fetch__concurrency=concurrency, fetch__per_host=per_host,
+                                   fetch__user_agent=user_agent,
+                                   fetch__allow_private=True if allow_private else None,
+                                   rules__paths=_paths(rules))
     options = CrawlOptions(follow=_regex(follow), depth=depth, since=_since(since),
                            max_pages=max_pages, refresh=refresh, workers=workers)
-    with _progress("crawl", ctx) as on_progress, _record_sink(out, state, settings) as (sink, st):
+    with _progress("crawl", ctx) as on_progress, \
+            _record_sink(out, state, settings, force_empty) as (sink, st):
         summary = run_crawl(sources, settings, sink, options=options, state=st, warc=warc,
-                            on_progress=on_progress)
+                            on_progress=on_progress, rules=rule_set)
     _crawl_report(summary)
 
 
-@app.command()
+@app.command(cls=_Command)
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Write the records here.")] = Path("demo-output.jsonl"),
     state: StateOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
 ) -> None:
     """Crawl the bundled demo site with the real crawler; no network needed.
 
@@ -348,30 +461,42 @@ def demo(
     from scraper.demo import serve
     from scraper.pipeline import run_crawl
 
-    settings = _settings(None, fetch__allow_private=True, fetch__delay=0.2)
+    config = _common(ctx, quiet, log_format, config)
+    settings, rule_set = _settings(config, fetch__allow_private=True, fetch__delay=0.2)
     with serve() as base, _progress("demo", ctx) as on_progress, \
-            _record_sink(out, state, settings) as (sink, st):
+            _record_sink(out, state, settings, False) as (sink, st):
         log.info("demo site at %s", base)
         summary = run_crawl([f"{base}/feed.xml", f"{base}/sitemap.xml"], settings, sink,
-                            options=CrawlOptions(), state=st, on_progress=on_progress)
-    for line in out.read_text(encoding="utf-8").splitlines() if out.exists() else []:
+                            options=CrawlOptions(), state=st, on_progress=on_progress,
+                            rules=rule_set)
+    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
+    for line in lines:
         record = json.loads(line)
         typer.echo(f"{record['published'] or '-':26} {record['word_count']:4} words  "
                    f"{record['title']}")
-    typer.echo(f"{summary.written} records in {out}")
+    total = len(lines)
+    typer.echo(f"{total} record{'' if total == 1 else 's'} in {out} "
+               f"({summary.written} written by this run)")
     _crawl_report(summary)
 
 
-def _regex(pattern: str | None):
-    import re
+def _usage(message: str) -> NoReturn:
+    """Bad usage found after parsing: one error line, exit 2."""
+    log.error("%s", message)
+    raise typer.Exit(ExitCode.USAGE)
 
+
+def _paths(paths: list[Path] | None) -> tuple[str, ...] | None:
+    return tuple(str(path) for path in paths) if paths else None
+
+
+def _regex(pattern: str | None):
     if pattern is None:
         return None
     try:
         return re.compile(pattern)
     except re.error as exc:
-        log.error("--follow: not a regular expression: %s", exc)
-        raise typer.Exit(ExitCode.USAGE) from exc
+        _usage(f"--follow: not a regular expression: {exc}")
 
 
 def _since(value: str | None):
@@ -381,37 +506,47 @@ def _since(value: str | None):
         return None
     when = parse_when(value)
     if when is None:
-        log.error("--since: %r is not an ISO 8601 date (2024-05-01 or 2024-05-01T06:00+07:00)",
-                  value)
-        raise typer.Exit(ExitCode.USAGE)
+        _usage(f"--since: {value!r} is not an ISO 8601 date (2024-05-01 or "
+               "2024-05-01T06:00+07:00)")
     return when
 
 
+def _summary(command: str, summary) -> None:
+    """The closing summary: its first line carries every figure in JSON logs; the text
+    lines are made from the same figures."""
+    figures = summary.as_dict()
+    first, *rest = summary_lines(command, figures)
+    log.info("%s", first, extra={"fields": {"summary": figures}})
+    for line in rest:
+        log.info("%s", line)
+
+
 def _crawl_report(summary) -> None:
-    """The crawl's closing summary: totals, reasons, hosts; exit 1 on failed sources."""
-    skipped = sum(summary.skipped.values())
-    failed = sum(summary.errors.values())
-    log.info("crawl: %d fetched, %d new records written, %d duplicates, %d seen before, "
-             "%d unchanged (304), %d skipped, %d failed, %d sources failed",
-             summary.fetched, summary.written, summary.duplicates, summary.seen,
-             summary.unchanged, skipped, failed, len(summary.failed),
-             extra={"fields": {"summary": summary.as_dict()}})
-    for reason, count in summary.skipped.most_common():
-        log.info("  skipped %d: %s", count, reason)
-    for reason, count in summary.errors.most_common():
-        log.info("  failed %d: %s", count, reason)
-    for host, counts in sorted(summary.hosts.items()):
-        log.info("  %s: %s", host, ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    if summary.failed or (failed and not summary.written + summary.duplicates):
+    """The crawl's closing summary, and its exit code (README, exit codes): 1 when a
+    source failed or nothing could be written because articles failed."""
+    _summary("crawl", summary)
+    if summary.failed_sources or (summary.failed and not summary.written + summary.duplicates):
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 
+def _kept(path: Path) -> None:
+    log.warning("%s: nothing to write: left as it was (--force-empty replaces it)", path)
+
+
 @contextmanager
-def _record_sink(out: Path | None, state_dir: Path | None, settings) -> Iterator[tuple]:
-    """Where records go, and the state when there is one (locked for the whole block)."""
+def _record_sink(out: Path | None, state_dir: Path | None, settings,
+                 force_empty: bool) -> Iterator[tuple]:
+    """Where records go, and the state when there is one (locked for the whole block).
+    Without a state, a file is replaced only when there is something to write."""
+    # Imported here: the state pulls in the duplicate index (numpy, datasketch, scipy),
+    # half a second that --help and usage errors need not wait for.
+    from scraper.store import AlreadyRunning, AppendOutput, JsonlOutput, RunLock, State
+
     if state_dir is None:
-        with JsonlOutput(out) as sink:
+        with JsonlOutput(out, force_empty=force_empty) as sink:
             yield sink, None
+        if sink.kept:
+            _kept(out)
         return
     from scraper.dedup.minhash import params_for
 
@@ -430,21 +565,20 @@ def _record_sink(out: Path | None, state_dir: Path | None, settings) -> Iterator
 
 def _finish(command: str, summary) -> None:
     """The closing summary line, and exit code 1 when any input failed."""
-    log.info("%s: %d inputs, %d records written, %d duplicates, %d seen before, "
-             "%d without text, %d failed",
-             command, summary.inputs, summary.written, summary.duplicates, summary.seen,
-             summary.empty, len(summary.failed),
-             extra={"fields": {"summary": summary.as_dict()}})
+    _summary(command, summary)
     if summary.failed:
         raise typer.Exit(ExitCode.INPUT_FAILED)
 
 
 def _settings(config: Path | None, **overrides):
+    """The run's settings and phrase tables, loaded once; a bad value is bad usage."""
+    from scraper.pipeline import load_rule_tables
+
     try:
-        return load_settings(config, **overrides)
+        settings = load_settings(config, flags=_FLAGS, **overrides)
+        return settings, load_rule_tables(settings.rules)
     except ScraperError as exc:
-        log.error("%s", exc)
-        raise typer.Exit(ExitCode.USAGE) from exc
+        _usage(str(exc))
 
 
 @contextmanager
@@ -461,21 +595,48 @@ def _progress(label: str, ctx: typer.Context) -> Iterator[Callable[[int, int], N
 
 
 def main() -> None:
-    """Console-script entry point: never a traceback, always a documented exit code."""
+    """Console-script entry point: never a traceback, always a documented exit code, and
+    every message in the log format asked for (usage errors included)."""
+    quiet, fmt = _early_options(sys.argv[1:])
+    _setup_logging(quiet, fmt)
+    sys.exit(_run(fmt))
+
+
+def _run(fmt: LogFormat) -> int:
     try:
-        app()
-    except KeyboardInterrupt:
-        print("scraper: interrupted", file=sys.stderr)
-        sys.exit(ExitCode.INTERRUPTED)
+        code = app(standalone_mode=False)  # returns the code of typer.Exit; None when done
+    except KeyboardInterrupt:  # typer turns one inside a command into exit code 130
+        code = ExitCode.INTERRUPTED
+    except click_errors.ClickException as exc:  # unknown option, bad value, missing argument
+        _usage_error(exc, fmt)
+        return exc.exit_code
+    except typer.Abort:
+        log.error("aborted")
+        return ExitCode.INPUT_FAILED
     except InputError as exc:
-        print(f"scraper: error: {exc}", file=sys.stderr)
-        sys.exit(ExitCode.INPUT_FAILED)
+        log.error("%s", exc)
+        return ExitCode.INPUT_FAILED
     except ScraperError as exc:
-        print(f"scraper: error: {exc}", file=sys.stderr)
-        sys.exit(ExitCode.USAGE)
+        log.error("%s", exc)
+        return ExitCode.USAGE
     except (OSError, sqlite3.Error) as exc:  # disk full, output or state unwritable
-        print(f"scraper: error: cannot write: {exc}", file=sys.stderr)
-        sys.exit(ExitCode.INPUT_FAILED)
+        log.error("cannot write: %s", exc)
+        return ExitCode.INPUT_FAILED
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-        print(f"scraper: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        sys.exit(ExitCode.INTERNAL)
+        log.error("internal error: %s: %s", type(exc).__name__, exc)
+        return ExitCode.INTERNAL
+    if code == ExitCode.INTERRUPTED:
+        log.error("interrupted")
+    return int(code or 0)
+
+
+def _usage_error(exc: click_errors.ClickException, fmt: LogFormat) -> None:
+    """Click's own usage message (or help, for no arguments at all), or, with
+    --log-format json, one JSON line with it."""
+    if fmt is not LogFormat.json or type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+        return
+    fields = {}
+    if isinstance(exc, click_errors.UsageError) and exc.ctx is not None:
+        fields["usage"] = exc.ctx.get_usage()
+    log.error("%s", exc.format_message(), extra={"fields": fields})

@@ -6,7 +6,12 @@ joined when split over pages, and handed to the Emitter (dedup, write, commit).
 
 Cron safety: an article URL is recorded as fetched in the same commit as its record, and a
 source's validators are saved only when every article it listed was handled, so a killed
-or partly failed run is picked up by the next one instead of hidden behind a 304.
+or partly failed run is picked up by the next one instead of hidden behind a 304. An
+article URL that fails is tried again in later runs, less and less often, and given up
+after `[crawl] give_up_after` failed runs (then its source can be complete again).
+
+Every outcome is counted once, in the summary's one counter (scraper/summary.py), under the
+host of the URL the crawl asked for.
 """
 
 from __future__ import annotations
@@ -15,15 +20,15 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from scraper.dedup import canonical_url
+from scraper.dedup.urls import without_tracking
 from scraper.discover import (
     Link,
     Pagination,
@@ -37,13 +42,17 @@ from scraper.discover import (
     parse_sitemap,
 )
 from scraper.discover.pagination import default_rules
-from scraper.emitter import Emitter, Summary
+from scraper.emitter import Emitter
 from scraper.errors import InputError
 from scraper.extract import extract_html
 from scraper.extract.pages import join_pages
+from scraper.extract.rules import RuleSet
+from scraper.extract.rules import default_rules as default_phrase_rules
 from scraper.fetch import PAGE_TYPES, SOURCE_TYPES, Fetcher, FetchResult
 from scraper.record import Article
+from scraper.settings import CleanSettings
 from scraper.store import State
+from scraper.summary import CrawlSummary
 from scraper.workers import process_pool
 
 log = logging.getLogger("scraper")
@@ -63,24 +72,6 @@ class CrawlOptions:
     max_sitemaps: int = 500
 
 
-@dataclass
-class CrawlSummary(Summary):
-    """The crawl's outcome: the records' counts plus what happened to each URL. Its inputs
-    are the sources: `failed` lists the sources that could not be read; `errors` counts
-    the article pages that failed, by reason."""
-
-    fetched: int = 0
-    unchanged: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    hosts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-
-    def as_dict(self) -> dict:
-        return {**super().as_dict(), "fetched": self.fetched, "unchanged": self.unchanged,
-                "skipped": dict(self.skipped), "errors": dict(self.errors),
-                "hosts": {h: dict(c) for h, c in sorted(self.hosts.items())}}
-
-
 @dataclass(frozen=True)
 class _Job:
     link: Link
@@ -90,9 +81,10 @@ class _Job:
 
 
 def _extract(body: bytes, charset: str | None, url: str, article_url: str,
-             follow: str | None) -> tuple[Article, Pagination, list[str]]:
+             follow: str | None, clean: CleanSettings,
+             rules: RuleSet) -> tuple[Article, Pagination, list[str]]:
     """In a worker: the page's record, its pagination and the links to follow."""
-    article = extract_html(body, url, charset=charset)
+    article = extract_html(body, url, charset=charset, settings=clean, rules=rules)
     root = parse_page(body)  # one lxml tree for pagination and links
     pagination = find_pagination(root, url, article_url=article_url)
     links = [link.url for link in page_links(root, url, re.compile(follow))] if follow else []
@@ -104,13 +96,16 @@ class Crawler:
 
     def __init__(self, fetcher: Fetcher, emitter: Emitter, summary: CrawlSummary,
                  options: CrawlOptions, state: State | None = None, *,
+                 rules: RuleSet | None = None,
                  on_progress: Callable[[int, int], None] | None = None) -> None:
         self.fetcher = fetcher
         self.emitter = emitter
         self.summary = summary
         self.options = options
         self.state = state
+        self.rules = rules or default_phrase_rules()
         self.on_progress = on_progress
+        self._run = 0  # this run's number in the state (counts back-off between failures)
         self._queue: asyncio.Queue[_Job] = asyncio.Queue()
         self._queued: set[str] = set()
         self._incomplete: set[str] = set()  # sources with an article not handled
@@ -123,6 +118,9 @@ class Crawler:
 
     async def run(self, sources: list[str]) -> None:
         """Crawl `sources` until nothing is left to fetch."""
+        if self.state is not None:
+            with _writing():
+                self._run = self.state.start_run()
         for url in sources:
             self._put(_Job(Link(url), url, 0, is_source=True))
         workers = max(1, self.fetcher.settings.concurrency)
@@ -146,6 +144,11 @@ class Crawler:
         self._save_source_validators()
 
     def _put(self, job: _Job) -> None:
+        """Queue a job once per run; its URL is requested without tracking parameters
+        (?utm_source=rss, fbclid, ...), with the page's own ones."""
+        url = without_tracking(job.link.url)
+        if url != job.link.url:
+            job = replace(job, link=replace(job.link, url=url))
         key = job.link.url if job.is_source else _url_key(job.link.url)
         if key in self._queued:
             return
@@ -156,20 +159,26 @@ class Crawler:
         while True:
             job = await self._queue.get()
             try:
-                if job.is_source:
-                    await self._source(job)
-                else:
-                    await self._article(job)
+                await self._handle(job)
             except _WriteFailed as exc:  # output or state unwritable: nothing more can land
                 if not self._fatal.done():
                     self._fatal.set_result(exc.__cause__ or exc)
-            except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
-                self._fail(job, "internal error", f"internal error: {type(exc).__name__}: {exc}")
             finally:
                 self._done += 1
                 if self.on_progress:
                     self.on_progress(self._done, len(self._queued))
                 self._queue.task_done()
+
+    async def _handle(self, job: _Job) -> None:
+        try:
+            if job.is_source:
+                await self._source(job)
+            else:
+                await self._article(job)
+        except _WriteFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad page never stops the run
+            self._fail(job, "internal error", f"internal error: {type(exc).__name__}: {exc}")
 
     # --- sources ---
 
@@ -181,11 +190,10 @@ class Crawler:
                                           last_modified=known.last_modified if known else None)
         self._count_host(result)
         if result.not_modified:
-            self.summary.unchanged += 1
             log.info("%s: not modified since the last run", url)
             return
         if result.error:
-            self._source_failed(job, result.error)
+            self._source_failed(job, result.reason or result.error, result.error)
             return
         self._validators[url] = (job.source, result.status, result.headers.get("etag"),
                                  result.headers.get("last-modified"))
@@ -203,22 +211,26 @@ class Crawler:
             for link in links:
                 self._put_article(link, job.source, 1)
         elif result.content_type in PAGE_TYPES or not result.content_type:
+            log.info("%s: an HTML page, read as one article (a section page's links are "
+                     "crawled with --follow REGEX)", url)
             self._queued.add(_url_key(url))
             await self._article(_Job(job.link, job.source, 0), fetched=result)
         else:
-            self._source_failed(job, f"not a feed, sitemap or page ({result.content_type})")
+            self._source_failed(job, "not a feed, sitemap or page",
+                                f"not a feed, sitemap or page ({result.content_type})")
 
-    def _source_failed(self, job: _Job, reason: str) -> None:
+    def _source_failed(self, job: _Job, reason: str, message: str) -> None:
         """A source that could not be read: counted, reported, its root not complete."""
-        self.summary.failed.append(f"{job.link.url}: {reason}")
+        self.summary.count("failed", url=job.link.url, reason=reason)
+        self.summary.failed_sources.append(f"{job.link.url}: {message}")
         self._incomplete.add(job.source)
-        log.error("%s: %s", job.link.url, reason)
+        log.error("%s: %s", job.link.url, message)
 
     def _sitemap(self, job: _Job, result: FetchResult) -> None:
         try:
             sitemap = parse_sitemap(result.body, result.final_url)
         except SitemapError as exc:
-            self._source_failed(job, str(exc))
+            self._source_failed(job, "not a readable sitemap", str(exc))
             return
         log.info("%s: sitemap with %d pages, %d sitemaps", job.link.url, len(sitemap.pages),
                  len(sitemap.sitemaps))
@@ -226,7 +238,7 @@ class Crawler:
             if self.options.since and child.published and child.published < self.options.since:
                 continue  # an index's lastmod says nothing newer is in there
             if self._sitemaps >= self.options.max_sitemaps:
-                self.summary.skipped["over the sitemap limit"] += 1
+                self.summary.count("skipped", url=child.url, reason="over the sitemap limit")
                 self._incomplete.add(job.source)
                 continue
             self._sitemaps += 1
@@ -236,7 +248,7 @@ class Crawler:
 
     def _put_article(self, link: Link, source: str, depth: int) -> None:
         if self.options.since and link.published and link.published < self.options.since:
-            self.summary.skipped["older than --since"] += 1
+            self.summary.count("skipped", url=link.url, reason="older than --since")
             return
         self._put(_Job(link, source, depth))
 
@@ -258,10 +270,15 @@ class Crawler:
         known = self.state.validators(key) if self.state else None
         if fetched is None:
             if known is not None and not self.options.refresh:
-                self.summary.seen += 1
+                self.summary.count("seen", url=url)
+                return
+            if self._waiting(key):
+                self.summary.count("skipped", url=url, reason="waiting to retry (failed in "
+                                   "an earlier run)")
+                self._incomplete.add(job.source)
                 return
             if self.options.max_pages is not None and self._articles >= self.options.max_pages:
-                self.summary.skipped["over --max-pages"] += 1
+                self.summary.count("skipped", url=url, reason="over --max-pages")
                 self._incomplete.add(job.source)
                 return
             self._articles += 1
@@ -270,18 +287,17 @@ class Crawler:
             self._count_host(fetched)
         result = fetched
         if result.not_modified:
-            self.summary.unchanged += 1
             return
         if result.error:
             if result.skipped:
-                self.summary.skipped[result.reason or result.error] += 1
+                self.summary.count("skipped", url=url, reason=result.reason or result.error)
                 if self.state is not None:  # a policy answer: do not ask again every run
                     with _writing():
                         self.state.record_fetch(key, result.status, None, None)
+                        self.state.clear_failure(key)
             else:
                 self._fail(job, result.reason or result.error, result.error)
             return
-        self.summary.fetched += 1
         article, pagination, links = await self._extract_in_worker(result, url)
         if pagination and article.text:
             joined = await self._join(article, pagination, result.final_url, job)
@@ -297,6 +313,7 @@ class Crawler:
             if self.state is not None:
                 self.state.record_fetch(key, result.status, result.headers.get("etag"),
                                         result.headers.get("last-modified"))
+                self.state.clear_failure(key)
             self.emitter.emit([article])  # writes, then commits the fetch record with it
 
     async def _extract_in_worker(self, result: FetchResult,
@@ -304,7 +321,8 @@ class Crawler:
         follow = self.options.follow.pattern if self.options.follow is not None else None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, _extract, result.body, result.charset,
-                                          result.final_url, article_url, follow)
+                                          result.final_url, article_url, follow,
+                                          self.emitter.settings.clean, self.rules)
 
     async def _join(self, first: Article, pagination: Pagination, url: str,
                     job: _Job) -> Article | None:
@@ -336,15 +354,46 @@ class Crawler:
     # --- accounting ---
 
     def _fail(self, job: _Job, reason: str, message: str) -> None:
-        """An article that failed: counted under `reason`, its source not complete."""
-        self.summary.errors[reason] += 1
+        """An article that failed: counted under `reason` and named once, its source not
+        complete. With a state, an article found through a source is tried again in later
+        runs and given up after `give_up_after` failed runs."""
+        url = job.link.url
+        runs = self._remember_failure(_url_key(url), reason) if job.depth > 0 else 0
+        if runs >= self.emitter.settings.crawl.give_up_after:
+            self.summary.count("given_up", url=url, reason=reason)
+            log.warning("%s: %s; given up after %d failed runs", url, message, runs)
+            return
+        self.summary.count("failed", url=url, reason=reason)
         self._incomplete.add(job.source)
-        log.warning("%s: %s", job.link.url, message)
+        log.warning("%s: %s", url, message)
+
+    def _remember_failure(self, key: str, reason: str) -> int:
+        """With a state: count a failed run for this article URL and, at the limit, give it
+        up (remembered as fetched, so it is not asked again). Returns its failed runs."""
+        if self.state is None:
+            return 0
+        with _writing():
+            runs = self.state.record_failure(key, reason, self._run).runs
+            if runs >= self.emitter.settings.crawl.give_up_after:
+                self.state.record_fetch(key, None, None, None)
+                self.state.clear_failure(key)
+            self.emitter.commit()
+        return runs
+
+    def _waiting(self, key: str) -> bool:
+        """Is this article URL, failed in earlier runs, not due for its next try yet?"""
+        if self.state is None:
+            return False
+        failure = self.state.failure(key)
+        return failure is not None and failure.retry_at > self._run
 
     def _count_host(self, result: FetchResult) -> None:
-        outcome = ("not modified" if result.not_modified else "fetched" if result.ok
-                   else "skipped" if result.skipped else "failed")
-        self.summary.hosts[result.host or "?"][outcome] += 1
+        """A response of the crawl's own (not robots.txt): fetched or unchanged, under the
+        host of the URL asked for."""
+        if result.ok:
+            self.summary.count("fetched", url=result.url)
+        elif result.not_modified:
+            self.summary.count("unchanged", url=result.url)
 
 
 def _url_key(url: str) -> str:

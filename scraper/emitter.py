@@ -8,6 +8,7 @@ length of the output and enters into the state instead of writing it again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -17,26 +18,13 @@ from scraper.errors import InputError
 from scraper.record import Article
 from scraper.settings import Settings
 from scraper.store import AppendOutput, State
+from scraper.summary import CrawlSummary, Summary
+
+log = logging.getLogger("scraper")
 
 
 class Sink(Protocol):
     def write(self, article: Article) -> None: ...
-
-
-@dataclass
-class Summary:
-    """What a run did, for the closing line and the exit code."""
-
-    inputs: int = 0
-    written: int = 0
-    duplicates: int = 0
-    seen: int = 0  # handled by an earlier run on the same state: not written again
-    empty: int = 0
-    failed: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, int]:
-        return {"inputs": self.inputs, "written": self.written, "duplicates": self.duplicates,
-                "seen": self.seen, "empty": self.empty, "failed": len(self.failed)}
 
 
 @dataclass
@@ -52,7 +40,7 @@ class Cluster:
 class Emitter:
     """Dedup and write records; with a `State`, persistently and crash-safely."""
 
-    def __init__(self, settings: Settings, sink: Sink, summary: Summary,
+    def __init__(self, settings: Settings, sink: Sink, summary: Summary | CrawlSummary,
                  state: State | None = None, *, report: bool = False) -> None:
         self.settings = settings
         self.sink = sink
@@ -75,28 +63,32 @@ class Emitter:
         self._commit()
 
     def _handle(self, verdict: Verdict) -> None:
+        count = self.summary.count  # under the record's source: for a crawl, the URL asked for
         if verdict.reason == "seen":
             if verdict.article.id not in self._this_run:
-                self.summary.seen += 1  # handled by an earlier run: silent
+                count("seen", url=verdict.article.source)  # handled by an earlier run: silent
                 return
             verdict = self._repeat(verdict)  # the same URL or input twice in one run
         self._this_run.add(verdict.article.id)
         article = verdict.article
-        if not article.text:
-            self.summary.empty += 1
         if article.duplicate_of is not None:
-            self.summary.duplicates += 1
+            count("duplicates", url=article.source)
             self._note_duplicate(article, verdict.reason)
             if self.settings.keep_duplicates:
-                self.sink.write(article)
-                self.summary.written += 1
+                self._write(article)
         else:
-            self.sink.write(article)
-            self.summary.written += 1
+            self._write(article)
             if self.clusters is not None:
                 self.clusters[article.id] = Cluster(article.id, article.url, article.title)
         if verdict.reason != "repeat":  # a repeat's id is in the index already
             self.index.add(verdict)
+
+    def _write(self, article: Article) -> None:
+        self.sink.write(article)
+        self.summary.count("written", url=article.source)
+        if not article.text:
+            self.summary.count("empty", url=article.source)
+            log.warning("%s: no article text found", article.url or article.source)
 
     @staticmethod
     def _repeat(verdict: Verdict) -> Verdict:

@@ -9,6 +9,10 @@ class InputError(ScraperError):
     """An input (file, folder, stdin, URL list) cannot be read or is not usable text."""
 
 
+class NotHtml(InputError):
+    """An input given to `extract` is something else: JSON, PDF, plain text, binary data."""
+
+
 class ExtractError(ScraperError):
     """A document could be read but not turned into an article."""
 

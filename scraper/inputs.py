@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
+import re
 import sys
 import zlib
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scraper.errors import InputError
+from scraper.extract.charset import decode_html, looks_binary
 
 #: Inputs larger than this (after gunzip) are refused: a text dump is never this big.
 MAX_INPUT_BYTES = 64 * 1024 * 1024
@@ -81,13 +84,11 @@ def _gunzip(data: bytes, name: str) -> bytes:
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Bytes of a text dump as str: UTF-8 (a BOM is allowed), not binary, not empty."""
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    """Bytes of a text dump as str, in any charset, detected the way pages are (BOM,
+    UTF-8, detection: scraper.extract.charset); not binary, not empty."""
+    if looks_binary(data):
         raise InputError(f"{name}: binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid UTF-8 (bad byte at offset {exc.start})") from exc
+    text, _encoding = decode_html(data)
     if not text.strip():
         raise InputError(f"{name}: empty input")
     return text
@@ -96,6 +97,44 @@ def decode_text(data: bytes, name: str) -> str:
 def read_text(source: Source, stdin: BinaryIO | None = None) -> str:
     """`read_bytes` then `decode_text`."""
     return decode_text(read_bytes(source, stdin), source.name)
+
+
+#: Marks of an HTML document (or fragment) in its first bytes.
+_HTML_DOCUMENT = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+_XML_DOCUMENT = re.compile(r"\A\s*(<\?xml|<(rss|feed|urlset|sitemapindex|rdf:rdf)[\s>])",
+                           re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(head|body|meta|title|div|p|article|main|section|span|a|table|ul|ol"
+                       r"|li|h[1-6]|br|img|script|style|link|!--)[\s>/]", re.IGNORECASE)
+
+
+def sniff_page(data: bytes) -> str | None:
+    """What `data` is when it is not an HTML page ("JSON", "PDF", "plain text", "XML",
+    "binary data"), or None for HTML (a whole page or a fragment with tags)."""
+    if data.startswith(b"%PDF-"):
+        return "PDF"
+    if looks_binary(data):
+        return "binary data"
+    head = decode_html(data[:_SNIFF_BYTES])[0]
+    if _HTML_DOCUMENT.search(head):
+        return None
+    if _XML_DOCUMENT.match(head):
+        return "XML"
+    stripped = head.lstrip()
+    if stripped[:1] in ("{", "[") and _is_json(data):
+        return "JSON"
+    return None if _HTML_TAG.search(head) else "plain text"
+
+
+def _is_json(data: bytes) -> bool:
+    """A JSON document, or JSON Lines (its first line is one)."""
+    text = data.decode("utf-8-sig", "replace")
+    for candidate in (text, text.split("\n", 1)[0]):
+        try:
+            json.loads(candidate)
+            return True
+        except ValueError:
+            continue
+    return False
 
 
 def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
@@ -121,4 +160,4 @@ def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[
 
 
 __all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "iter_lines", "read_bytes",
-           "read_text"]
+           "read_text", "sniff_page"]

@@ -2,38 +2,58 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from scraper.emitter import Emitter, Sink, Summary
-from scraper.errors import InputError
+from scraper.emitter import Emitter, Sink
+from scraper.errors import ConfigError, InputError, NotHtml
 from scraper.extract import TemplateLines, clean_text, extract_html
-from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text
+from scraper.extract.rules import RuleSet, default_rules, load_rules
+from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text, sniff_page
 from scraper.record import Article
-from scraper.settings import Settings
+from scraper.settings import CleanSettings, RulesSettings, Settings
 from scraper.store import State
+from scraper.summary import CrawlSummary, Summary
 from scraper.workers import process_pool
 
 if TYPE_CHECKING:
-    from scraper.crawl import CrawlOptions, CrawlSummary
+    from scraper.crawl import CrawlOptions
+
+log = logging.getLogger("scraper")
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
+def load_rule_tables(settings: RulesSettings) -> RuleSet:
+    """The phrase tables of a run, compiled once: the bundled ones, plus the user's own
+    (`[rules] paths`, `--rules`) after them. A bad table is a ConfigError."""
+    if not settings.paths:
+        return default_rules()
+    folder = resources.files("scraper.extract") / "rules"
+    bundled = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
+                     key=lambda entry: entry.name)
+    return load_rules([*bundled, *(Path(path) for path in settings.paths)])
+
+
 def run_clean(args: list[str], settings: Settings, out: Sink, *,
               on_error: Callable[[InputError], None],
               on_progress: Callable[[int, int], None] | None = None,
-              stdin: BinaryIO | None = None) -> Summary:
+              stdin: BinaryIO | None = None, rules: RuleSet | None = None) -> Summary:
     """Clean every text dump named by `args` into `out`.
 
     Two passes: the first reads every input to learn the run's template lines (skipped
     when there are too few inputs for the rule to apply), the second cleans and writes.
-    A bad input is reported through `on_error` and counted; the others go on.
+    A bad input is reported through `on_error` and counted; the others go on. `rules`
+    defaults to the tables `settings` names.
     """
+    rules = rules or load_rule_tables(settings.rules)
     summary = Summary()
     sources = _sources(args, TEXT_SUFFIXES, summary, on_error)
 
@@ -63,7 +83,7 @@ def run_clean(args: list[str], settings: Settings, out: Sink, *,
         if source not in bad:
             try:
                 article = clean_text(load(source), source.name, settings=settings.clean,
-                                     template=template)
+                                     rules=rules, template=template)
             except InputError as exc:
                 _fail(exc, summary, on_error)
             else:
@@ -76,28 +96,37 @@ def run_clean(args: list[str], settings: Settings, out: Sink, *,
 def run_extract(args: list[str], settings: Settings, out: Sink, *,
                 on_error: Callable[[InputError], None],
                 on_progress: Callable[[int, int], None] | None = None,
-                url: str | None = None, workers: int = 1,
-                stdin: BinaryIO | None = None) -> Summary:
+                url: str | None = None, workers: int = 1, as_html: bool = False,
+                stdin: BinaryIO | None = None, rules: RuleSet | None = None) -> Summary:
     """Extract the article of every HTML page named by `args` into `out`, in input order.
 
     With `workers` > 1 the pages are spread over that many processes; records are still
-    written by this process, one whole line at a time, in the order of the inputs.
+    written by this process, one whole line at a time, in the order of the inputs. An
+    input that is not HTML (JSON, PDF, plain text, XML, binary data) is skipped with a
+    warning naming what it is, unless `as_html`. `url` is for one page only (a file or
+    stdin): anything else is a ConfigError (bad usage).
     """
+    if url is not None and (len(args) != 1 or Path(args[0]).is_dir()):
+        raise ConfigError("--url is the URL of one page: give exactly one file (or -), "
+                          "not a folder or several")
+    rules = rules or load_rule_tables(settings.rules)
     summary = Summary()
     sources = _sources(args, HTML_SUFFIXES, summary, on_error)
-    if url is not None and len(sources) != 1:
-        raise InputError("--url needs exactly one input")
     tasks = []
     for source in sources:
         data = read_bytes(source, stdin) if source.path is None else None
-        tasks.append((source.name, str(source.path) if source.path else None, data, url))
+        tasks.append(_ExtractTask(source.name, str(source.path) if source.path else None,
+                                  data, url, as_html, settings.clean, rules))
 
     emitter = Emitter(settings, out, summary)
     pool = process_pool(workers) if workers > 1 and len(tasks) > 1 else None
     try:
         results = pool.map(_extract_task, tasks, chunksize=8) if pool else map(_extract_task, tasks)
         for done, result in enumerate(results, 1):
-            if isinstance(result, InputError):
+            if isinstance(result, NotHtml):
+                summary.count("skipped")
+                log.warning("%s", result)
+            elif isinstance(result, InputError):
                 _fail(result, summary, on_error)
             else:
                 emitter.emit([result])
@@ -136,22 +165,24 @@ def run_dedup(args: list[str], settings: Settings, out: Sink, *,
 
 def run_crawl(sources: list[str], settings: Settings, out: Sink, *, options: CrawlOptions,
               state: State | None = None, warc: Path | None = None,
-              on_progress: Callable[[int, int], None] | None = None) -> CrawlSummary:
+              on_progress: Callable[[int, int], None] | None = None,
+              rules: RuleSet | None = None) -> CrawlSummary:
     """Crawl `sources` (URLs, feeds, sitemaps, section pages, @files of them) into `out`."""
     import asyncio
 
-    from scraper.crawl import Crawler, CrawlSummary, expand_sources
+    from scraper.crawl import Crawler, expand_sources
     from scraper.fetch import Fetcher, WarcLog
 
     urls = expand_sources(sources)
+    rules = rules or load_rule_tables(settings.rules)
     summary = CrawlSummary()
-    summary.inputs = len(urls)
+    summary.sources = len(urls)
     emitter = Emitter(settings, out, summary, state)
     warc_log = WarcLog(warc) if warc is not None else None
 
     async def main() -> None:
         async with Fetcher(settings.fetch, warc=warc_log) as fetcher:
-            await Crawler(fetcher, emitter, summary, options, state,
+            await Crawler(fetcher, emitter, summary, options, state, rules=rules,
                           on_progress=on_progress).run(urls)
     try:
         asyncio.run(main())
@@ -175,15 +206,33 @@ def _records(source: Source, stdin: BinaryIO | None, summary: Summary,
         _fail(exc, summary, on_error)
 
 
-def _extract_task(task: tuple[str, str | None, bytes | None, str | None]) -> Article | InputError:
-    """One page, in a worker process or in this one: the record, or the input's error."""
-    name, path, data, url = task
+@dataclass(frozen=True, slots=True)
+class _ExtractTask:
+    """One page for `_extract_task`: its bytes (stdin) or path, and how to read it."""
+
+    name: str
+    path: str | None
+    data: bytes | None
+    url: str | None
+    as_html: bool
+    clean: CleanSettings
+    rules: RuleSet
+
+
+def _extract_task(task: _ExtractTask) -> Article | InputError:
+    """One page, in a worker process or in this one: the record, or the input's error
+    (NotHtml for an input that is something else)."""
     try:
-        if data is None:
-            data = read_bytes(Source(name, Path(path)))
+        data = task.data if task.data is not None else read_bytes(Source(task.name,
+                                                                         Path(task.path)))
         if not data.strip():
-            raise InputError(f"{name}: empty input")
-        return extract_html(data, url, source=name)
+            raise InputError(f"{task.name}: empty input")
+        kind = None if task.as_html else sniff_page(data)
+        if kind is not None:
+            raise NotHtml(f"{task.name}: {kind}, not an HTML page: skipped "
+                          "(--as-html extracts it anyway)")
+        return extract_html(data, task.url, source=task.name, settings=task.clean,
+                            rules=task.rules)
     except InputError as exc:
         return exc
 
@@ -196,10 +245,10 @@ def _sources(args: list[str], suffixes: tuple[str, ...], summary: Summary,
             _fail(item, summary, on_error)
         else:
             sources.append(item)
-    summary.inputs = len(sources) + len(summary.failed)
+    summary.inputs = len(sources) + summary.failed
     return sources
 
 
 def _fail(exc: InputError, summary: Summary, on_error: Callable[[InputError], None]) -> None:
-    summary.failed.append(str(exc))
+    summary.failures.append(str(exc))
     on_error(exc)

@@ -1,27 +1,50 @@
-"""One typed settings object: defaults < config file (TOML) < command-line flags."""
+"""One typed settings object: defaults < config file (TOML) < command-line flags.
+
+Every setting is checked in one place, `_check`, against the bounds declared on its field
+(`_at_least`, `_between`), whether it comes from the file or from a flag: a value a flag
+refuses is refused in the file too, with the same words.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scraper.errors import ConfigError
 
 
+def _at_least(default: float, low: float) -> Any:
+    return field(default=default, metadata={"min": low})
+
+
+def _between(default: float, low: float, high: float) -> Any:
+    return field(default=default, metadata={"min": low, "max": high})
+
+
 @dataclass(frozen=True, slots=True)
 class CleanSettings:
-    """How the text cleaner decides what is boilerplate."""
+    """How the text cleaner decides what is boilerplate (text dumps and HTML alike)."""
 
     #: A short line seen in at least this many different articles of one run is template
     #: (0 turns the cross-document rule off).
-    template_min_docs: int = 3
+    template_min_docs: int = _at_least(3, 0)
     #: Lines of at most this many words can be template lines or list items.
-    short_line_words: int = 30
+    short_line_words: int = _at_least(30, 1)
     #: This many headline-like lines in a row (no prose between) are a list, not article.
-    list_run: int = 3
+    list_run: int = _at_least(3, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RulesSettings:
+    """Phrase tables of one's own, applied with the bundled ones (scraper/extract/rules/)."""
+
+    #: TOML files in the format of the bundled tables; relative paths are read from the
+    #: settings file's folder.
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +56,10 @@ class DedupSettings:
     #: measures precision and recall here). LSH bands are laid out for candidates from
     #: about 0.5 Jaccard (fixed, as a --state index depends on them): a threshold far below
     #: that finds only some of its pairs.
-    threshold: float = 0.5
+    threshold: float = _between(0.5, 0.05, 1.0)
     #: Words per shingle and MinHash permutations: fixed for the life of a --state index.
-    shingle: int = 3
-    num_perm: int = 128
+    shingle: int = _at_least(3, 1)
+    num_perm: int = _at_least(128, 16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,27 +69,36 @@ class FetchSettings:
     #: Names the tool and where to reach its operator; sites block anonymous defaults.
     user_agent: str = "scraper/{version} (+https://github.com/scraper-news/scraper)"
     #: Seconds between two requests to one host (raised to robots.txt Crawl-delay).
-    delay: float = 1.0
+    delay: float = _at_least(1.0, 0)
     #: Requests in flight at once, in all and to one host.
-    concurrency: int = 16
-    per_host: int = 2
+    concurrency: int = _at_least(16, 1)
+    per_host: int = _at_least(2, 1)
     #: Seconds: to connect, between two reads, and for a whole response.
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
+    connect_timeout: float = _at_least(10.0, 0.1)
+    read_timeout: float = _at_least(20.0, 0.1)
+    total_timeout: float = _at_least(60.0, 0.1)
     #: Attempts after the first, on connection errors, 429 and 5xx.
-    retries: int = 3
+    retries: int = _at_least(3, 0)
     #: First backoff in seconds (doubled each attempt, with jitter).
-    backoff: float = 1.0
+    backoff: float = _at_least(1.0, 0)
     #: A Retry-After longer than this gives up on the URL for this run.
-    max_retry_after: float = 120.0
-    max_redirects: int = 10
+    max_retry_after: float = _at_least(120.0, 0)
+    max_redirects: int = _at_least(10, 0)
     #: Bytes on the wire, and after decompression.
-    max_bytes: int = 10 * 1024 * 1024
-    max_decompressed: int = 50 * 1024 * 1024
+    max_bytes: int = _at_least(10 * 1024 * 1024, 1)
+    max_decompressed: int = _at_least(50 * 1024 * 1024, 1)
     obey_robots: bool = True
     #: Fetch URLs whose host resolves to private, loopback or link-local addresses.
     allow_private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSettings:
+    """What a crawl with --state does about article URLs that keep failing."""
+
+    #: An article URL that failed in this many runs is given up (not fetched again).
+    #: Between failures it waits: retried in the next run, then after 2, 4, ... runs.
+    give_up_after: int = _at_least(5, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,57 +106,114 @@ class Settings:
     """Everything a run can be told; built once and passed down."""
 
     clean: CleanSettings = CleanSettings()
+    rules: RulesSettings = RulesSettings()
     dedup: DedupSettings = DedupSettings()
     fetch: FetchSettings = FetchSettings()
+    crawl: CrawlSettings = CrawlSettings()
     keep_duplicates: bool = False
 
 
-def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+_TABLES: dict[str, type] = {"clean": CleanSettings, "rules": RulesSettings,
+                            "dedup": DedupSettings, "fetch": FetchSettings,
+                            "crawl": CrawlSettings}
+
+
+def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None = None,
+                  **overrides: Any) -> Settings:
     """Defaults, then the TOML file at `path` (if any), then non-None `overrides`
-    (`table__key` for a key of a table).
+    (`table__key` for a key of a table; `rules__paths` adds to the file's paths).
 
     The file mirrors the object: top-level keys for `Settings`, a `[clean]` table for
-    `CleanSettings`. Unknown keys are errors, so typos do not pass silently.
+    `CleanSettings`, and so on. Unknown keys and values out of bounds are a ConfigError
+    naming the file and key, or the flag (`flags` maps an override's name to its flag).
     """
-    data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
-    tables = {name: _build(cls, data.pop(name, {}), name)
-              for name, cls in (("clean", CleanSettings), ("dedup", DedupSettings),
-                                ("fetch", FetchSettings))}
-    for key, value in overrides.items():  # "dedup__threshold" overrides dedup.threshold
-        if value is not None and "__" in key:
-            table, name = key.split("__", 1)
-            tables[table] = _build(type(tables[table]),
-                                   {**dataclasses.asdict(tables[table]), name: value}, table)
-        elif value is not None:
-            data[key] = value
-    return _build(Settings, {**data, **tables}, "settings")
+    data = _read(path) if path is not None else {}
+    where = f"{path}: " if path is not None else ""
+    tables: dict[str, Any] = {}
+    for name, cls in _TABLES.items():
+        table = data.pop(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}[{name}] must be a table")
+        tables[name] = _build(cls, table, where, f"{name}.")
+    if path is not None and tables["rules"].paths:  # relative to the file that names them
+        tables["rules"] = RulesSettings(tuple(str(path.parent / p)
+                                              for p in tables["rules"].paths))
+    top = _build(Settings, data, where, "")
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        label = (flags or {}).get(key, key.replace("__", "."))
+        if "__" not in key:
+            top = dataclasses.replace(top, **{key: _check(_field(Settings, key, label), value,
+                                                          label)})
+            continue
+        name, item = key.split("__", 1)
+        current = tables[name]
+        value = _check(_field(type(current), item, label), value, label)
+        if key == "rules__paths":
+            value = current.paths + value
+        tables[name] = dataclasses.replace(current, **{item: value})
+    return dataclasses.replace(top, **tables)
 
 
-#: Settings that are fractions, in (0, 1]; other numbers only need to be >= 0.
-_FRACTIONS = {"threshold"}
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
 
 
-def _build(cls: type, values: dict[str, Any], where: str) -> Any:
-    names = {f.name: f.type for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - set(names))
+def _build(cls: type, values: dict[str, Any], where: str, prefix: str) -> Any:
+    """`cls` from a table of the file; messages name `where` (the file) and the key."""
+    names = {f.name for f in dataclasses.fields(cls)} - set(_TABLES)
+    unknown = sorted(set(values) - names)
     if unknown:
-        raise ConfigError(f"unknown {where} key(s): {', '.join(unknown)}")
-    for key, value in values.items():
-        expected, number = names[key], isinstance(value, (int, float)) and not isinstance(value, bool)
-        if expected == "float":
-            if not number or value < 0 or key in _FRACTIONS and not 0 < value <= 1:
-                raise ConfigError(f"{where}.{key} must be a number "
-                                  f"{'in (0, 1]' if key in _FRACTIONS else '>= 0'}")
-            values[key] = float(value)
-        elif expected == "int" and not (number and isinstance(value, int) and value >= 0):
-            raise ConfigError(f"{where}.{key} must be a whole number >= 0")
-        elif expected == "bool" and not isinstance(value, bool):
-            raise ConfigError(f"{where}.{key} must be a boolean")
-        elif expected == "str" and not isinstance(value, str):
-            raise ConfigError(f"{where}.{key} must be a string")
-    return cls(**values)
+        raise ConfigError(f"{where}unknown setting(s): "
+                          f"{', '.join(prefix + key for key in unknown)}")
+    return cls(**{key: _check(_field(cls, key, prefix + key), value, f"{where}{prefix}{key}")
+                  for key, value in values.items()})
+
+
+def _field(cls: type, name: str, label: str) -> dataclasses.Field:
+    for f in dataclasses.fields(cls):
+        if f.name == name:
+            return f
+    raise ConfigError(f"unknown setting: {label}")
+
+
+def bounds(cls: type, name: str) -> str:
+    """The allowed values of a numeric setting in words ("from 0.05 to 1", ">= 0"), for
+    help texts: the same words the check uses."""
+    return _words(_field(cls, name, name).metadata)
+
+
+def _words(meta: Mapping[str, float]) -> str:
+    low, high = meta.get("min"), meta.get("max")
+    if high is not None:
+        return f"from {low:g} to {high:g}"
+    return f">= {low:g}" if low is not None else ""
+
+
+def _check(f: dataclasses.Field, value: Any, label: str) -> Any:
+    """`value` as field `f` holds it, or a ConfigError naming `label`: the one check."""
+    kind = f.type
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} must be true or false, not {value!r}")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{label} must be a string, not {value!r}")
+        return value
+    if kind == "tuple[str, ...]":
+        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{label} must be a list of strings, not {value!r}")
+        return tuple(value)
+    whole = kind == "int"
+    low, high = f.metadata.get("min"), f.metadata.get("max")
+    if (not number or whole and not isinstance(value, int)
+            or low is not None and value < low or high is not None and value > high):
+        what = "a whole number" if whole else "a number"
+        raise ConfigError(f"{label} must be {what} {_words(f.metadata)}, not {value!r}")
+    return value if whole else float(value)

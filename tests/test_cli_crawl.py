@@ -41,7 +41,7 @@ def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
     found = records(out)
     seeds = {p.name: clean_text(p.read_text(encoding="utf-8"), p.name) for p in SEEDS.glob("*.txt")}
     assert sorted(r["title"] for r in found) == sorted(a.title for a in seeds.values())
-    assert "1 duplicates" in result.stderr and "skipped 1: disallowed by robots.txt" in result.stderr
+    assert "1 duplicate," in result.stderr and "skipped 1: disallowed by robots.txt" in result.stderr
     split = next(r for r in found if r["title"].startswith("4 Strategi"))
     paras = [p for p in seeds["002_baef28a2d727868a.txt"].text.split("\n") if p.strip()]
     assert split["text"].split("\n\n") == paras
@@ -82,7 +82,7 @@ def test_cron_reruns_fetch_only_what_is_new(server: LocalServer, tmp_path: Path)
     server.validated_page("/feed.xml", rss("/read/3", "/read/0", "/read/1", "/read/2"),
                           etag='"feed2"')
     fourth = run_cli(*args)
-    assert "1 new records written" in fourth.stderr and len(records(out)) == 4
+    assert "1 record written" in fourth.stderr and len(records(out)) == 4
 
 
 def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_pa
     add_story(server, "/read/down", 11)
     second = run_cli(*args)
     # The feed's validators were not saved (an article of it failed): it is read again.
-    assert "1 new records written" in second.stderr and len(records(out)) == 2
+    assert "1 record written" in second.stderr and len(records(out)) == 2
 
 
 def test_sitemap_index_gzip_since_and_max_pages(server: LocalServer, tmp_path: Path) -> None:
@@ -269,7 +269,7 @@ def test_failed_article_in_a_child_sitemap_is_retried(server: LocalServer, tmp_p
     assert run_cli(*args).returncode == 0 and len(records(out)) == 1
     add_story(server, "/b/down", 81)
     second = run_cli(*args)
-    assert "1 new records written" in second.stderr and len(records(out)) == 2
+    assert "1 record written" in second.stderr and len(records(out)) == 2
 
 
 def test_news_sitemap_title_and_date_fill_what_the_page_lacks(server: LocalServer,

@@ -49,7 +49,7 @@ def test_exact_duplicate_pages_are_written_once(tmp_path: Path) -> None:
     shutil.copy(PAGE, tmp_path / "a.html")
     shutil.copy(PAGE, tmp_path / "b.html")
     result = run_cli("extract", str(tmp_path))
-    assert len(records(result.stdout)) == 1 and "1 duplicates" in result.stderr
+    assert len(records(result.stdout)) == 1 and "1 duplicate," in result.stderr
 
 
 def test_bad_inputs_and_usage(tmp_path: Path) -> None:
@@ -64,13 +64,17 @@ def test_bad_inputs_and_usage(tmp_path: Path) -> None:
     assert len(records(result.stdout)) == 1
     assert "Traceback" not in result.stderr
     two = run_cli("extract", str(PAGE), str(PAGE), "--url", "https://x.example/")
-    assert two.returncode == 1 and "--url needs exactly one input" in two.stderr
+    assert two.returncode == 2 and "--url is the URL of one page" in two.stderr
     assert run_cli("extract", str(PAGE), "--workers", "0").returncode == 2
 
 
-def test_binary_file_gives_a_record_with_a_warning(tmp_path: Path) -> None:
+def test_binary_file_is_skipped_or_with_as_html_gives_a_record_with_a_warning(
+        tmp_path: Path) -> None:
     (tmp_path / "x.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 100)
-    result = run_cli("extract", str(tmp_path / "x.html"))
+    skipped = run_cli("extract", str(tmp_path / "x.html"))
+    assert skipped.returncode == 0 and skipped.stdout == ""
+    assert "x.html: binary data, not an HTML page: skipped" in skipped.stderr
+    result = run_cli("extract", str(tmp_path / "x.html"), "--as-html")
     assert result.returncode == 0
     (record,) = records(result.stdout)
     assert record["text"] == "" and "binary data, not an HTML page" in record["warnings"]

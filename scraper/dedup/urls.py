@@ -38,7 +38,7 @@ def canonical_url(url: str, declared: str | None = None) -> str | None:
     parts = urlsplit(chosen.strip())
     if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
         return None
-    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    query = _without_tracking(parts.query)
     host = parts.hostname.rstrip(".")
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
@@ -51,6 +51,19 @@ def canonical_url(url: str, declared: str | None = None) -> str | None:
         path = path.rstrip("/") or "/"
     rebuilt = urlunsplit(("https", netloc, path, query, ""))
     return canonicalize_url(rebuilt)
+
+
+def without_tracking(url: str) -> str:
+    """`url` without its tracking parameters (`utm_*`, `fbclid`, ...), otherwise as it
+    is: the URL to request, where `canonical_url` is the key to compare."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    return urlunsplit(parts._replace(query=_without_tracking(parts.query)))
+
+
+def _without_tracking(query: str) -> str:
+    return "&".join(p for p in query.split("&") if p and not _is_tracking(p))
 
 
 def _is_tracking(pair: str) -> bool:

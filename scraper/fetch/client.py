@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import time
 import zlib
 from types import TracebackType
@@ -54,7 +55,8 @@ class Fetcher:
         self.settings = settings
         self.gate = gate or HostGate(settings.delay, settings.per_host)
         self.warc = warc
-        self._robots: dict[str, Protego | bool] = {}
+        # origin -> its rules, True (no rules), or why robots.txt could not be read
+        self._robots: dict[str, Protego | bool | str] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._clients: dict[str, httpx.AsyncClient] = {}  # in least recently used order
         self._busy: dict[str, int] = {}  # requests in flight per origin
@@ -152,9 +154,14 @@ class Fetcher:
         if refused is not None:
             result.fail("refused", refused, skipped=True)
             return result
-        if check_robots and self.settings.obey_robots and not await self.allowed(current):
-            result.fail("disallowed by robots.txt", skipped=True)
-            return result
+        if check_robots and self.settings.obey_robots:
+            unreadable = await self._robots_unreadable(current)
+            if unreadable is not None:  # the site is down or refuses: a failure, not policy
+                result.fail(unreadable)
+                return result
+            if not await self.allowed(current):
+                result.fail("disallowed by robots.txt", skipped=True)
+                return result
         s = self.settings
         for attempt in range(s.retries + 1):
             result = FetchResult(url, current, attempts=attempt + 1)
@@ -216,7 +223,7 @@ class Fetcher:
             if isinstance(exc.__cause__, PeerRefused):
                 result.fail("refused", str(exc), skipped=True)
             else:
-                result.fail("cannot connect", f"cannot connect: {exc or type(exc).__name__}")
+                result.fail(_connect_failure(exc), f"cannot connect: {exc or type(exc).__name__}")
         except httpx.HTTPError as exc:
             result.fail(type(exc).__name__, f"{type(exc).__name__}: {exc}")
         finally:
@@ -259,24 +266,34 @@ class Fetcher:
         """Does robots.txt of `url`'s origin let us fetch it? Fetched once per origin:
         a missing file (4xx) allows everything, an unreachable one (5xx, network) nothing
         (RFC 9309), for this run."""
+        rules = await self._robots_for(url)
+        if isinstance(rules, (bool, str)):
+            return rules is True
+        return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
+
+    async def _robots_unreadable(self, url: str) -> str | None:
+        """Why robots.txt of `url`'s origin could not be read ("robots.txt unreachable
+        (connection refused)"), or None when it was (or is missing)."""
+        rules = await self._robots_for(url)
+        return rules if isinstance(rules, str) else None
+
+    async def _robots_for(self, url: str) -> Protego | bool | str:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         lock = self._robots_locks.setdefault(origin, asyncio.Lock())
         async with lock:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin, parts.hostname or "")
-        rules = self._robots[origin]
-        if isinstance(rules, bool):
-            return rules
-        return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
+        return self._robots[origin]
 
-    async def _load_robots(self, origin: str, host: str) -> Protego | bool:
+    async def _load_robots(self, origin: str, host: str) -> Protego | bool | str:
         """The rules of one origin, fetched like any URL (redirects, http -> https being
         common, each hop checked; retries) but without asking robots.txt about itself."""
         result = await self.fetch(origin + "/robots.txt", accept=("text/plain", "text/html"),
                                   check_robots=False)
         if result.status is None or result.status >= 500:
-            return False  # unreachable, or refused (a redirect we will not follow): fetch nothing
+            # Unreachable, or refused (a redirect we will not follow): fetch nothing.
+            return f"robots.txt unreachable ({result.reason or f'HTTP {result.status}'})"
         if not result.ok:
             return True  # 4xx, a non-text answer, too many redirects: no rules
         rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
@@ -284,6 +301,21 @@ class Fetcher:
         if delay:
             self.gate.set_delay(host.lower(), float(delay))
         return rules
+
+
+def _connect_failure(exc: httpx.ConnectError) -> str:
+    """The category of a failed connection: "connection refused", "unknown host" (DNS),
+    or "cannot connect"."""
+    cause: BaseException | None = exc
+    for _ in range(10):  # a chain of causes, bounded
+        if cause is None:
+            break
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return "unknown host"
+        cause = cause.__cause__ or cause.__context__
+    return "cannot connect"
 
 
 def _origin(url: str) -> str:

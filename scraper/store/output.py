@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -15,15 +16,41 @@ from scraper.record import Article
 
 
 def _temp_beside(path: Path) -> tuple[Path, TextIO]:
-    """A new temporary text file in `path`'s folder (same file system: rename is atomic)."""
+    """A new temporary text file in `path`'s folder (same file system: rename is atomic),
+    with the mode `path` will have: its own when it exists, else what the umask gives a
+    new file (0644 under umask 022), not mkstemp's 0600."""
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"{path}: folder {folder} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.fchmod(fd, _mode_for(path))
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return Path(tmp), os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+
+def _mode_for(path: Path) -> int:
+    """Permission bits for a file written over `path`."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells (os.umask can only
+    be read by setting it, which races with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_json_atomic(path: Path, data: object) -> None:
@@ -44,17 +71,23 @@ class JsonlOutput:
     """Context manager writing one record per line.
 
     With a path, lines go to a temporary file beside it that is fsynced and renamed over
-    the target when the block ends without an exception, so readers never see half a file
-    and a failed run leaves the old file untouched. Without a path, lines go to `stream`
-    (stdout), flushed one by one so a pipe reader gets whole lines as they are made.
+    the target when the block ends without an exception and at least one record was
+    written (or `force_empty`), so readers never see half a file and a failed run, or one
+    with nothing to write, leaves the old file untouched (`kept` then says so). Without a
+    path, lines go to `stream` (stdout), flushed one by one so a pipe reader gets whole
+    lines as they are made.
     """
 
-    def __init__(self, path: Path | None, stream: TextIO | None = None) -> None:
+    def __init__(self, path: Path | None, stream: TextIO | None = None, *,
+                 force_empty: bool = False) -> None:
         self.path = path
         self._stream = stream
+        self._force_empty = force_empty
         self._tmp: Path | None = None
         self._fh: TextIO | None = None
         self.count = 0
+        #: True when the block ended with nothing to write and the file was left as it was.
+        self.kept = False
 
     def __enter__(self) -> JsonlOutput:
         if self.path is None:
@@ -93,10 +126,11 @@ class JsonlOutput:
                 os.fsync(self._fh.fileno())
         finally:
             self._fh.close()
-        if exc_type is None:
+        if exc_type is None and (self.count or self._force_empty):
             os.replace(self._tmp, self.path)  # atomic on POSIX within one file system
         else:
             self._tmp.unlink(missing_ok=True)
+            self.kept = exc_type is None
 
 
 class AppendOutput:

@@ -1,15 +1,18 @@
 """The run state: one SQLite file (WAL) in the `--state` folder.
 
 It keeps what cron runs need to pick up only what is new: HTTP validators and outcomes of
-fetched URLs, the duplicate index (canonical URL and text hashes, MinHash signatures, LSH
-band keys in an indexed table, so a lookup reads a few rows, never the whole index), and
-how far each output file was written when the state was last committed.
+fetched URLs, article URLs that failed (in how many runs, and from which run on they are
+tried again), the number of crawl runs, the duplicate index (canonical URL and text
+hashes, MinHash signatures, LSH band keys in an indexed table, so a lookup reads a few
+rows, never the whole index), and how far each output file was written when the state
+was last committed.
 
 `State` is a `DedupStore`: `scraper.dedup.DuplicateIndex` runs on it unchanged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -36,7 +39,19 @@ CREATE INDEX IF NOT EXISTS docs_url ON docs (url64);
 CREATE INDEX IF NOT EXISTS docs_hash ON docs (hash64);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER, doc INTEGER, PRIMARY KEY (key, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (
+    url TEXT PRIMARY KEY, runs INTEGER NOT NULL, retry_at INTEGER NOT NULL, reason TEXT);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An article URL that failed: in how many runs, from which run on it is tried again,
+    and the last reason."""
+
+    runs: int
+    retry_at: int
+    reason: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +167,38 @@ class State:
             "etag = coalesce(excluded.etag, etag), "
             "last_modified = coalesce(excluded.last_modified, last_modified)",
             (url, status, etag, last_modified, time.time()))
+
+    # --- crawl runs and URLs that keep failing ---
+
+    def start_run(self) -> int:
+        """Count a new crawl run and return its number (1 for the first), committed."""
+        number = int(self._one("SELECT value FROM meta WHERE key = 'runs'") or 0) + 1
+        self._db.execute("INSERT INTO meta VALUES ('runs', ?) ON CONFLICT (key) DO UPDATE "
+                         "SET value = excluded.value", (str(number),))
+        self._db.commit()
+        return number
+
+    def failure(self, url: str) -> Failure | None:
+        """How often `url` failed in earlier runs, or None when it has not (since its
+        last success)."""
+        row = self._db.execute("SELECT runs, retry_at, reason FROM failures WHERE url = ?",
+                               (url,)).fetchone()
+        return Failure(*row) if row else None
+
+    def record_failure(self, url: str, reason: str, run: int) -> Failure:
+        """Count a failed run for `url`: after the n-th, it is tried again 2**(n-1) runs
+        later (the next run, then after 2, 4, ...)."""
+        known = self.failure(url)
+        runs = (known.runs if known else 0) + 1
+        failure = Failure(runs, run + 2 ** (runs - 1), reason)
+        self._db.execute("INSERT INTO failures VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE "
+                         "SET runs = excluded.runs, retry_at = excluded.retry_at, "
+                         "reason = excluded.reason", (url, *dataclasses.astuple(failure)))
+        return failure
+
+    def clear_failure(self, url: str) -> None:
+        """Forget `url`'s failures (it succeeded, or was given up)."""
+        self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     # --- output positions ---
 

@@ -74,7 +74,9 @@ def test_robots_unreachable_means_disallow(server: LocalServer) -> None:
     server.routes["/robots.txt"] = status(503)
     server.page("/a", ARTICLE)
     result = fetch(server.base + "/a")
-    assert result.skipped and server.hits["/a"] == 0
+    # Not fetched, and a failure (the site is down), not a policy refusal: retried later.
+    assert server.hits["/a"] == 0 and not result.ok and not result.skipped
+    assert result.reason == "robots.txt unreachable (HTTP 503)"
 
 
 def test_429_with_retry_after_is_honoured(server: LocalServer) -> None:
