@@ -58,10 +58,12 @@ Global options (-q, --log-format, --config) go before or after the command.
 
 \b
 Exit codes:
-  0    every input was processed (crawl: articles may have failed; the summary says)
+  0    every input was processed (crawl: every source was read; some articles may have
+       failed, the summary counts them)
   1    an input or a crawl source failed (reported on stderr; the others were written),
-       a crawl could write nothing because its articles failed, or an output failed
-  2    bad usage: unknown option, bad value, settings file or rule table
+       a crawl could write nothing because every article it tried failed, or the output
+       could not be written
+  2    bad usage: unknown option, bad value (flag or settings file), bad rule table
   70   internal error (a bug: please report it)
   75   another run is using the same --state folder (nothing was done; try later)
   130  interrupted
