@@ -1,31 +1,25 @@
-"""Find the article's text blocks in a parsed page.
+"""Find the article's blocks among a page's text blocks (see blocks.py).
 
-1. Text blocks: runs of inline text inside one block-level element (a <br> also ends
-   one), each knowing how many of its characters are link text.
-2. Scores: every prose-like block scores for its container, less for the container's
+1. Scores: every prose-like block votes for its container, less for the container's
    parent and grandparent; a container's score is cut by its link density and moved by
    what its class and id say.
-3. The best container and its strong siblings hold the article; their blocks, minus
-   link lists, are the body.
+2. The best container grows, level by level up its ancestors, over the siblings that
+   continue it (the article's paragraph style or its own shape, mostly prose, few
+   links), until a level's other content outweighs what it adds.
+3. Its blocks, minus link lists and furniture boxes, and the standfirst above it, are
+   the article.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
 
-from scraper.extract.dom import (
-    BLOCK_TAGS,
-    CELL_TAGS,
-    NEVER_TEXT,
-    SKIPPED_STRINGS,
-    class_and_id,
-    is_gone,
-    is_hidden,
-)
+from scraper.extract.blocks import HEADINGS as _HEADINGS
+from scraper.extract.blocks import Block
+from scraper.extract.dom import class_and_id
 
 # Class and id words, judged one class name at a time.
 #: Always furniture, whatever its size: nothing in a comment thread is the article.
@@ -48,24 +42,18 @@ _WEAK_WORDS = frozenset((
 _NAME_WORDS = re.compile(r"[^a-z0-9]+")
 _POSITIVE = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|detail|read|isi|berita|news")
-_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 #: What titles the part after it: a sub-heading (an <h1> is the page's headline), a
 #: table's caption or header row.
 _TITLES = frozenset(("h2", "h3", "h4", "h5", "h6", "caption", "thead"))
 #: Paragraph-level elements: they hold text but are never the article's container.
 _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li", "tr",
                          "caption", "summary", "legend", "address", *_HEADINGS))
-_SPACES = re.compile(r"\s+")
 
-#: A block this many levels below an <a> is link text (cards: <a><div><p>summary</p></div></a>).
-_LINK_WRAP_LEVELS = 3
 
 #: Blocks with fewer content (non-link) characters than this do not vote for a container.
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
-#: A sibling of the best container joins it with at least this much prose (characters).
-MIN_SIBLING_PROSE = 100
 #: A lone <p> beside the best container joins it with at least this much prose.
 MIN_SIBLING_PARAGRAPH = 80
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
@@ -85,74 +73,6 @@ MAX_FILLER_CHARS = 200
 MAX_FOREIGN_SHARE = 0.3
 
 
-@dataclass(slots=True)
-class Block:
-    """A run of text in one block-level element."""
-
-    text: str
-    link_chars: int
-    container: Tag
-
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 0.0
-
-    @property
-    def tag(self) -> str:
-        return self.container.name
-
-    @property
-    def role(self) -> str:
-        """How the text rules should treat it: "row" (a table row, cells joined by " | "),
-        "heading", "item" (a list item) or "body"."""
-        name = self.container.name
-        if name == "tr":
-            return "row"
-        if name in _HEADINGS:
-            return "heading"
-        return "item" if name in ("li", "dt", "dd") else "body"
-
-
-def prune(index: dict[str, list[Tag]]) -> None:
-    """Remove elements that never hold article text, and hidden elements. (Boxes named as
-    page furniture are judged later, once it is known how much of the article they hold.)
-    `index` is `dom.tags_by_name` of the page."""
-    for name in NEVER_TEXT:
-        for tag in index.get(name, ()):
-            if not is_gone(tag):
-                tag.decompose()
-    for tags in index.values():
-        for tag in tags:
-            if not is_gone(tag) and tag.attrs and is_hidden(tag):
-                tag.decompose()
-
-
-def drop_link_lead_ins(anchors: list[Tag], lead_in: re.Pattern[str]) -> None:
-    """Remove "Baca juga: <a>Headline</a>" inside paragraphs: the link and its lead-in.
-    `anchors` are the page's <a> elements; `lead_in` matches at the end of the text
-    before a link (see the rule tables' link_lead_in)."""
-    for anchor in anchors:
-        if is_gone(anchor):
-            continue
-        before = anchor.previous_sibling
-        if before is None and anchor.parent is not None and anchor.parent.name in ("b", "strong", "em", "span"):
-            before = anchor.parent.previous_sibling  # "<strong>Baca juga:</strong> <a>"
-        while isinstance(before, NavigableString) and not before.strip():
-            before = before.previous_sibling
-        if before is None:
-            continue
-        text = before if isinstance(before, NavigableString) else before.get_text()
-        match = lead_in.search(str(text))
-        if match is None:
-            continue
-        if isinstance(before, NavigableString):
-            rest = str(before)[: match.start()]
-            before.replace_with(rest) if rest.strip() else before.extract()
-        else:
-            before.decompose()
-        anchor.decompose()
-
-
 def furniture_level(tag: Tag) -> int:
     """How surely the element's class or id names page furniture: 3 always (comments),
     2 strong (share bars, related links ...), 1 weak (a meta or photo box), 0 not."""
@@ -169,64 +89,6 @@ def furniture_level(tag: Tag) -> int:
                 and not _WEAK_WORDS.isdisjoint(_NAME_WORDS.split(name)):
             level = 1
     return level
-
-
-def text_blocks(root: Tag) -> list[Block]:
-    """The text runs under `root`, in document order (iterative: deep pages are safe)."""
-    blocks: list[Block] = []
-    parts: list[str] = []
-    link_chars = 0
-    current: Tag | None = None
-
-    def flush() -> None:
-        nonlocal parts, link_chars
-        if parts and current is not None:
-            text = _SPACES.sub(" ", "".join(parts)).strip()
-            if text:
-                blocks.append(Block(text, min(link_chars, len(text)), current))
-        parts, link_chars = [], 0
-
-    block_of: dict[int, tuple[Tag, bool]] = {}  # id(parent) -> (block container, inside <a>)
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            if node.name in BLOCK_TAGS or node.name == "br":
-                flush()
-            elif node.name in CELL_TAGS and "".join(parts).strip():
-                parts.append(" | ")
-            continue
-        if isinstance(node, SKIPPED_STRINGS) or not isinstance(node, NavigableString):
-            continue
-        parent = node.parent
-        found = block_of.get(id(parent))
-        if found is None:
-            found = _container(parent)
-            block_of[id(parent)] = found
-        container, in_link = found
-        if container is not current:
-            flush()
-            current = container
-        parts.append(str(node))
-        if in_link:
-            link_chars += len(node.strip())
-    flush()
-    return blocks
-
-
-def _container(tag: Tag) -> tuple[Tag, bool]:
-    """The block element holding `tag`'s text, and whether that text is link text: inside
-    an <a> below the block, or a few levels above it (a teaser card wrapped in one link)."""
-    in_link = False
-    while tag is not None and tag.name not in BLOCK_TAGS:
-        if tag.name == "a":
-            in_link = True
-        tag = tag.parent
-    above = tag.parent if tag is not None else None
-    for _ in range(_LINK_WRAP_LEVELS):
-        if in_link or above is None:
-            break
-        in_link = above.name == "a"
-        above = above.parent
-    return tag, in_link
 
 
 def _style(tag: Tag) -> tuple[str, str]:

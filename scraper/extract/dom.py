@@ -1,22 +1,25 @@
-"""The parsed page: BeautifulSoup on lxml, with what can never be article text removed."""
+"""The parsed page: BeautifulSoup on lxml, with what can never be article text removed
+(before the tree is built where it can be, after it where markup decides: hidden
+elements, "Baca juga:" lead-ins)."""
 
 from __future__ import annotations
 
 import re
 import warnings
 
+import lxml.html
 from bs4 import (
     BeautifulSoup,
     Comment,
     Doctype,
     MarkupResemblesLocatorWarning,
+    NavigableString,
     ProcessingInstruction,
     Tag,
     XMLParsedAsHTMLWarning,
 )
 from bs4.element import CData, Declaration
 from lxml import etree
-import lxml.html
 
 #: Elements whose content is never article text.
 NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "svg", "math", "canvas",
@@ -116,3 +119,43 @@ def class_and_id(tag: Tag) -> str:
     if isinstance(classes, str):
         classes = (classes,)
     return " ".join((*classes, attrs.get("id") or "")).lower().strip()
+
+
+def prune(index: dict[str, list[Tag]]) -> None:
+    """Remove elements that never hold article text, and hidden elements. (Boxes named as
+    page furniture are judged later, once it is known how much of the article they hold.)
+    `index` is `dom.tags_by_name` of the page."""
+    for name in NEVER_TEXT:
+        for tag in index.get(name, ()):
+            if not is_gone(tag):
+                tag.decompose()
+    for tags in index.values():
+        for tag in tags:
+            if not is_gone(tag) and tag.attrs and is_hidden(tag):
+                tag.decompose()
+
+
+def drop_link_lead_ins(anchors: list[Tag], lead_in: re.Pattern[str]) -> None:
+    """Remove "Baca juga: <a>Headline</a>" inside paragraphs: the link and its lead-in.
+    `anchors` are the page's <a> elements; `lead_in` matches at the end of the text
+    before a link (see the rule tables' link_lead_in)."""
+    for anchor in anchors:
+        if is_gone(anchor):
+            continue
+        before = anchor.previous_sibling
+        if before is None and anchor.parent is not None and anchor.parent.name in ("b", "strong", "em", "span"):
+            before = anchor.parent.previous_sibling  # "<strong>Baca juga:</strong> <a>"
+        while isinstance(before, NavigableString) and not before.strip():
+            before = before.previous_sibling
+        if before is None:
+            continue
+        text = before if isinstance(before, NavigableString) else before.get_text()
+        match = lead_in.search(str(text))
+        if match is None:
+            continue
+        if isinstance(before, NavigableString):
+            rest = str(before)[: match.start()]
+            before.replace_with(rest) if rest.strip() else before.extract()
+        else:
+            before.decompose()
+        anchor.decompose()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from scraper.extract.authors import pick_authors
+from scraper.extract.blocks import text_blocks
 from scraper.extract.charset import decode_html, looks_binary
-from scraper.extract.content import drop_link_lead_ins, main_blocks, prune, text_blocks
+from scraper.extract.content import main_blocks
 from scraper.extract.dates import VisibleDates, normalise_date, reconcile_published
-from scraper.extract.dom import parse, tags_by_name
+from scraper.extract.dom import drop_link_lead_ins, parse, prune, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
 from scraper.extract.metadata import PageMeta, read_metadata, site_domain, strip_site_suffix
