@@ -532,7 +532,11 @@ def _crawl_report(summary) -> None:
 
 
 def _kept(path: Path) -> None:
-    log.warning("%s: nothing to write: left as it was (--force-empty replaces it)", path)
+    """Say that an output was not replaced because there was nothing to write."""
+    if path.exists():
+        log.warning("%s: nothing to write: left as it was (--force-empty replaces it)", path)
+    else:
+        log.warning("%s: nothing to write: not created (--force-empty creates it empty)", path)
 
 
 @contextmanager
