@@ -62,6 +62,11 @@ MAX_FURNITURE_PROSE = 1000
 STANDFIRST_REACH = 8
 #: ... and has at least this many characters of text that is not a link.
 MIN_STANDFIRST_CHARS = 60
+#: A region of fewer characters than this, holding less than this share of the page's
+#: prose, is a wrong turn (an author box or a teaser won): every prose block outside
+#: comments and sidebars is the article instead.
+FALLBACK_CHARS = 1500
+FALLBACK_SHARE = 0.3
 #: An element continues the article when at least this share of its text is prose...
 CONTINUE_PROSE_SHARE = 0.6
 #: ... and no more than this share is link text.
@@ -122,6 +127,13 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
     kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
     _keep_standfirst(blocks, kept, tree)
+    # A last check, as trafilatura falls back to a baseline: a short region that leaves
+    # most of the page's prose out gives way to all of it.
+    votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
+    page_prose = sum(len(b.text) for b, v in zip(blocks, votes) if v)
+    kept_prose = sum(len(b.text) for b, k in zip(blocks, kept) if k)
+    if kept_prose < FALLBACK_CHARS and kept_prose < FALLBACK_SHARE * page_prose:
+        kept = votes
     return [b for b, k in zip(blocks, kept) if k]
 
 
@@ -202,14 +214,19 @@ class _Tree:
         return self.level[key] == 3 or (self.total[key] < 0.5 * region_chars
                                         and self.prose[key] < MAX_FURNITURE_PROSE)
 
+    def votes_for(self, block: Block, chain: list[int]) -> bool:
+        """Is the block prose outside comments and sidebars (one that votes)?"""
+        content = len(block.text) - block.link_chars
+        if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
+            return False
+        return not any(self.furniture(key, self.page_chars, weakest=2) for key in chain)
+
     def _votes(self, blocks: list[Block]) -> defaultdict[int, float]:
         score: defaultdict[int, float] = defaultdict(float)
         for block, chain in zip(blocks, self.chains):
+            if not self.votes_for(block, chain):
+                continue  # short, link text, or in comments or a sidebar
             content = len(block.text) - block.link_chars
-            if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
-                continue
-            if any(self.furniture(key, self.page_chars, weakest=2) for key in chain):
-                continue  # text in comments or a sidebar does not vote
             vote = 1 + block.text.count(",") + block.text.count("،") + min(content / 100, 3)
             # Votes go to the paragraph's container and two levels above, never to the
             # paragraph itself: a container of many paragraphs beats one long paragraph.

@@ -147,3 +147,18 @@ def test_structured_article_body_stands_in_when_the_markup_hides_it() -> None:
                 head=f"<script type='application/ld+json'>{ld}</script>")
     got = paragraphs(html)
     assert [p.split(":")[0] for p in got] == [f"Structured paragraph {i}" for i in range(1, 8)]
+
+
+def test_a_short_region_that_leaves_most_prose_out_gives_way_to_all_of_it() -> None:
+    # A page builder's markup: each paragraph deep in wrappers of its own, in a style the
+    # author box does not share, so nothing gathers them and the box wins the vote.
+    parts = "".join(f"<div class='row r{i}'><div class='col'><div class='module'>"
+                    f"<div class='rich'>{SENTENCE} (part {i}, <a href='/p{i}'>more</a>)"
+                    "</div></div></div></div>" for i in range(1, 13))
+    bio = ("<div class='about'><div class='text'><p>Jane Doe has covered the council for a "
+           "decade, and before that, the courts.</p><p>She lives in the old town, with "
+           "two cats, and writes a weekly column.</p></div></div>")
+    html = page(f"<h1>Council adopts new rules</h1>{parts}{bio}{RELATED}")
+    text = extract_html(html).text
+    assert all(f"(part {i}, more)" in text for i in range(1, 13))
+    assert "Another story" not in text
