@@ -10,7 +10,7 @@ from scraper.extract.dates import VisibleDates, normalise_date, reconcile_publis
 from scraper.extract.dom import drop_link_lead_ins, parse, prune, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
-from scraper.extract.metadata import PageMeta, read_metadata, site_domain, strip_site_suffix
+from scraper.extract.metadata import PageMeta, pick_title, read_metadata, site_domain
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article
@@ -107,8 +107,8 @@ def _falls_short(body: str, hint: str | None) -> bool:
 
 
 def _title(page: PageMeta, url: str | None) -> str | None:
-    title = page.title or page.h1
-    return strip_site_suffix(title, page.site, page.h1, page.canonical_url or url) if title else None
+    """The headline (`metadata.pick_title`)."""
+    return pick_title(page, url)
 
 
 def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,

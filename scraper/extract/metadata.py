@@ -28,6 +28,12 @@ _LATIN_NAME = re.compile(r"[A-Za-z0-9][\w.&' -]{1,40}", re.ASCII)
 _MAX_SITE_WORDS = 4
 #: A headline in a script written without spaces (Chinese, Japanese) is this long at least.
 _MIN_UNSPACED_HEADLINE = 8
+#: <h1>s weighed as the visible headline, at most (a page's first ones), and the longest one.
+_MAX_H1S = 20
+_MAX_HEADLINE_CHARS = 200
+_NON_WORD = re.compile(r"\W+")
+_SPACE_BEFORE_COMMA = re.compile(r"\s+(?=[,)])")
+_CONTENT_WORD = re.compile(r"\w{4,}")
 
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
                    "pubdate", "publishdate", "publish-date", "publish_date", "date",
@@ -46,6 +52,10 @@ class PageMeta:
 
     title: str | None = None
     h1: str | None = None
+    #: every title the metadata gives (headline, og:title, twitter:title, <title>) and the
+    #: page's <h1>s, decoded: `pick_title` weighs them against each other
+    titles: list[str] = field(default_factory=list)
+    h1s: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     modified: str | None = None
@@ -69,6 +79,12 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
                         _text(title[0]) if title else None)
     h1 = index.get("h1")
     meta.h1 = _text(h1[0]) if h1 else None
+    meta.titles = [tidy(unescape_entities(t)) for t in (
+        _first(ld.get("headline")), metas.get("og:title"), metas.get("twitter:title"),
+        _text(title[0]) if title else None) if t]
+    # text joined across inline tags gains a space before a comma ("Metroid</a> , One")
+    meta.h1s = [_SPACE_BEFORE_COMMA.sub("", tidy(unescape_entities(t)))
+                for tag in h1[:_MAX_H1S] if (t := _text(tag))] if h1 else []
     meta.site = _first(metas.get("og:site_name"), _name(ld.get("publisher")),
                        metas.get("application-name"))
     if meta.site:
@@ -118,6 +134,53 @@ def unescape_entities(text: str) -> str:
             break
         text = html.unescape(text)
     return text
+
+
+def pick_title(page: PageMeta, url: str | None = None) -> str | None:
+    """The headline: the metadata's title without its site suffix (`strip_site_suffix`),
+    but as the page shows it when one of its <h1>s is that headline (`_visible_headline`)."""
+    title = page.title or page.h1
+    if not title:
+        return None
+    title = strip_site_suffix(title, page.site, page.h1, page.canonical_url or url)
+    return _visible_headline(title, page) or title
+
+
+def _visible_headline(title: str, page: PageMeta) -> str | None:
+    """The <h1> that is the headline, when the markup shows which one it is:
+
+    1. an <h1> that one of the metadata titles spells out (og:title, <title>, ...): the
+       visible headline where the first metadata title is a social-media or SEO variant;
+    2. an <h1> that is `title` typeset ("Heartsteel’s" for "Heartsteel's", "–" for "-");
+    3. the page's only <h1>, a headline in size that shares a word with the metadata
+       titles, where these are the site's name or an SEO phrase ("Home", "About Us").
+    An <h1> that is the site's name (a logo) is never the headline."""
+    site = _fold(page.site or "")
+    h1s = [h for h in page.h1s if _fold(h) and _fold(h) != site]
+    spelled = {_fold(t) for t in page.titles}
+    for h1 in h1s:
+        if _fold(h1) in spelled and (len(h1.split()) >= 2 or not _mostly_latin(h1)):
+            return h1
+    letters = _NON_WORD.sub("", title)
+    for h1 in h1s:
+        if _NON_WORD.sub("", h1) == letters:
+            return h1
+    if len(page.h1s) == 1 and h1s and _headline_sized(h1 := h1s[0]) \
+            and len(h1) <= _MAX_HEADLINE_CHARS and _shares_word(h1, page.titles) \
+            and _fold(h1) not in _fold(title) and _fold(title) not in _fold(h1):
+        return h1
+    return None
+
+
+def _fold(text: str) -> str:
+    """Letters and digits only, case folded: the same words however typeset."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _shares_word(text: str, others: list[str]) -> bool:
+    """Does `text` have a word of four letters or more in common with any of `others`?"""
+    words = {w.casefold() for w in _CONTENT_WORD.findall(text)}
+    return any(w.casefold() in words for other in others for w in _CONTENT_WORD.findall(other))
 
 
 def strip_site_suffix(title: str, site: str | None, h1: str | None,

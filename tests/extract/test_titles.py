@@ -57,3 +57,53 @@ def test_a_japanese_headline_in_h1_is_headline_sized() -> None:
 ])
 def test_titles_in_other_scripts(head: str, title: str) -> None:
     assert _title(head) == title
+
+
+# --- the visible headline: which <h1> is it, and when does it beat the metadata ------------
+
+def test_an_h1_that_the_title_tag_spells_beats_a_social_media_og_title() -> None:
+    """atlasobscura.com: og:title is a teaser; <title> and <h1> carry the headline."""
+    head = ("<title>The Deck of Cards That Made Tarot A Global Phenomenon - Atlas Obscura</title>"
+            "<meta property='og:title' content=\"If You Can Picture A Tarot Card, It's Because "
+            "of These 3 People\"><meta property='og:site_name' content='Atlas Obscura'>")
+    body = "<h1>The Deck of Cards That Made Tarot A Global Phenomenon</h1>"
+    assert _title(head, body) == "The Deck of Cards That Made Tarot A Global Phenomenon"
+
+
+def test_a_json_ld_headline_that_is_a_description_loses_to_the_confirmed_h1() -> None:
+    """wikipedia: JSON-LD "headline" is the page's short description."""
+    head = ('<title>List of films featuring time loops - Wikipedia</title>'
+            '<script type="application/ld+json">{"@type": "Article", '
+            '"headline": "Wikimedia list article"}</script>')
+    assert _title(head, "<h1>List of films featuring time loops</h1>") == \
+        "List of films featuring time loops"
+
+
+def test_the_headline_keeps_the_typography_the_page_shows() -> None:
+    head = ("<meta property='og:title' content=\"Faker wins 4th title as T1 embody "
+            "Heartsteel's song\"><title>T1 embody Heartsteel song | ONE Esports</title>")
+    body = "<h1>Faker wins 4th title as T1 embody Heartsteel’s song</h1>"
+    assert _title(head, body) == "Faker wins 4th title as T1 embody Heartsteel’s song"
+
+
+def test_a_space_before_a_comma_from_inline_markup_is_not_kept() -> None:
+    head = "<title>The Story Of Metroid, One Of Gaming’s Richest Universes</title>"
+    body = "<h1>The Story Of <em>Metroid</em> , One Of Gaming’s Richest Universes</h1>"
+    assert _title(head, body) == "The Story Of Metroid, One Of Gaming’s Richest Universes"
+
+
+def test_the_only_h1_beats_an_seo_title_on_the_same_subject() -> None:
+    head = "<title>Leasing oder Finanzierung? Rechner, Vor- und Nachteile | VERIVOX</title>"
+    body = "<h1>Leasing oder Finanzierung? Jetzt Angebote berechnen!</h1>"
+    assert _title(head, body) == "Leasing oder Finanzierung? Jetzt Angebote berechnen!"
+
+
+@pytest.mark.parametrize("body", [
+    "<h1>Internasional</h1>",  # a section name: not headline-sized
+    "<h1>Contoh News</h1>",  # the site's logo
+    "<h1>Cuaca cerah sepanjang pekan di seluruh negeri</h1>",  # another subject altogether
+])
+def test_an_h1_that_is_not_the_headline_leaves_the_metadata_title(body: str) -> None:
+    head = ("<title>Menteri Yuddy Ancam PNS yang Rankingnya Terendah - Contoh News</title>"
+            "<meta property='og:site_name' content='Contoh News'>")
+    assert _title(head, body) == "Menteri Yuddy Ancam PNS yang Rankingnya Terendah"
