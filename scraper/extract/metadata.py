@@ -33,6 +33,8 @@ _MAX_H1S = 20
 _MAX_HEADLINE_CHARS = 200
 _NON_WORD = re.compile(r"\W+")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+(?=[,)])")
+#: What pages written as XHTML wrap a JSON-LD script in: "<![CDATA[ ... ]]>", "<!-- -->".
+_LD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _CONTENT_WORD = re.compile(r"\w{4,}")
 
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
@@ -139,7 +141,7 @@ def unescape_entities(text: str) -> str:
 def pick_title(page: PageMeta, url: str | None = None) -> str | None:
     """The headline: the metadata's title without its site suffix (`strip_site_suffix`),
     but as the page shows it when one of its <h1>s is that headline (`_visible_headline`)."""
-    title = page.title or page.h1
+    title = _corroborated(page.titles, page.h1s) or page.title or page.h1
     if not title:
         return None
     title = strip_site_suffix(title, page.site, page.h1, page.canonical_url or url)
@@ -159,7 +161,7 @@ def _visible_headline(title: str, page: PageMeta) -> str | None:
     h1s = [h for h in page.h1s if _fold(h) and _fold(h) != site]
     spelled = {_fold(t) for t in page.titles}
     for h1 in h1s:
-        if _fold(h1) in spelled and (len(h1.split()) >= 2 or not _mostly_latin(h1)):
+        if _fold(h1) in spelled:
             return h1
     letters = _NON_WORD.sub("", title)
     for h1 in h1s:
@@ -169,6 +171,16 @@ def _visible_headline(title: str, page: PageMeta) -> str | None:
             and len(h1) <= _MAX_HEADLINE_CHARS and _shares_word(h1, page.titles) \
             and _fold(h1) not in _fold(title) and _fold(title) not in _fold(h1):
         return h1
+    return None
+
+
+def _corroborated(titles: list[str], h1s: list[str]) -> str | None:
+    """The first metadata title that shares a word with another title or an <h1>: a JSON-LD
+    "headline" that is the page's description ("constitutional monarchy in Oceania" for
+    "New Zealand - Wikipedia") shares none."""
+    for i, title in enumerate(titles):
+        if _shares_word(title, titles[:i] + titles[i + 1:] + h1s):
+            return title
     return None
 
 
@@ -265,7 +277,7 @@ def _json_ld(scripts) -> dict:
     for script in scripts:
         if "ld+json" not in str(script.get("type", "")).lower():
             continue
-        raw = script.string or script.get_text()
+        raw = _LD_WRAPPER.sub("", script.string or script.get_text())
         try:
             data = json.loads(raw.strip().rstrip(";"), strict=False)
         except (ValueError, AttributeError):

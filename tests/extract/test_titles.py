@@ -107,3 +107,21 @@ def test_an_h1_that_is_not_the_headline_leaves_the_metadata_title(body: str) -> 
     head = ("<title>Menteri Yuddy Ancam PNS yang Rankingnya Terendah - Contoh News</title>"
             "<meta property='og:site_name' content='Contoh News'>")
     assert _title(head, body) == "Menteri Yuddy Ancam PNS yang Rankingnya Terendah"
+
+
+def test_a_json_ld_headline_sharing_no_word_with_the_other_titles_is_not_the_headline() -> None:
+    head = ('<title>New Zealand - Wikipedia</title><script type="application/ld+json">'
+            '{"@type": "Article", "headline": "constitutional monarchy in Oceania"}</script>')
+    assert _title(head, "<h1>New Zealand</h1>") == "New Zealand"
+
+
+def test_json_ld_in_a_cdata_section_is_read() -> None:
+    """Pages written as XHTML wrap their scripts in CDATA (aclu.org, gitlab.com)."""
+    head = ('<script type="application/ld+json">\n  <![CDATA[\n  {"@type": "Article", '
+            '"headline": "Court Blocks the Surveillance Rule", "author": [{"@type": "Person", '
+            '"name": "Daniel Kahn Gillmor"}], "datePublished": "2016-02-18T11:00:00-05:00"}\n'
+            '  ]]>\n</script>')
+    page = extract_html(f"<html><head>{head}</head><body>{BODY}</body></html>")
+    assert page.title == "Court Blocks the Surveillance Rule"
+    assert page.authors == ["Daniel Kahn Gillmor"]
+    assert page.published == "2016-02-18T11:00:00-05:00"
