@@ -112,7 +112,8 @@ def test_an_h1_that_is_not_the_headline_leaves_the_metadata_title(body: str) -> 
 def test_a_json_ld_headline_sharing_no_word_with_the_other_titles_is_not_the_headline() -> None:
     head = ('<title>New Zealand - Wikipedia</title><script type="application/ld+json">'
             '{"@type": "Article", "headline": "constitutional monarchy in Oceania"}</script>')
-    assert _title(head, "<h1>New Zealand</h1>") == "New Zealand"
+    assert _title(head, "<h1>New Zealand</h1>", "https://en.wikipedia.org/wiki/New_Zealand") \
+        == "New Zealand"
 
 
 def test_json_ld_in_a_cdata_section_is_read() -> None:
