@@ -7,14 +7,23 @@ from dataclasses import dataclass
 
 from scraper.textnorm import match_key, tidy
 
-# A sentence end: . ; : or an ellipsis, then any closing quotes or brackets, and perhaps a
-# short tag in brackets such as editor initials: "... pada Kamis sore. (mdk/yan)".
-_PROSE_END = re.compile(r"[.;:…。！？]['\"”’»)\]]*(?:\s*\([^()]{1,15}\))?\Z")
+# A sentence end: . ; : or an ellipsis (or the full stops of other scripts: Chinese and
+# Japanese 。！？, Myanmar ။, Devanagari ।, Arabic ؟ and Urdu ۔), then any closing quotes or
+# brackets, and perhaps a short tag in brackets such as editor initials: "... pada Kamis
+# sore. (mdk/yan)".
+_PROSE_END = re.compile(r"[.;:…。！？။।؟۔]['\"”’»)\]]*(?:\s*\([^()]{1,15}\))?\Z")
 _LIST_MARK = re.compile(r"^(?:[-–•*·▪◦●]\s|\d{1,2}[.)]\s|[a-z][.)]\s)", re.IGNORECASE)
 _DATELINE = re.compile(r"^[^.!?]{1,60}\s[-–—]\Z")
 
 #: Lines longer than this many words are prose whatever their ending.
 MAX_HEADLINE_WORDS = 30
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Chinese,
+# Japanese): there a line's length in words is read from its characters.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff"
+                       r"\u3400-\u9fff\uf900-\ufaff]")
+#: Characters of such scripts per word, about (a Thai word runs longer than a Chinese one:
+#: one figure keeps it simple and errs towards short).
+_CHARS_PER_WORD = 3
 
 
 @dataclass(slots=True)
@@ -37,7 +46,7 @@ class Line:
 
     @property
     def n_words(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -74,6 +83,14 @@ def _unwrap(lines: list[Line]) -> list[Line]:
     return joined
 
 
+def word_count(text: str) -> int:
+    """Words in `text`; in scripts without spaces, its characters over _CHARS_PER_WORD."""
+    words = len(text.split())
+    if text.isascii():
+        return words
+    return max(words, len(_UNSPACED.findall(text)) // _CHARS_PER_WORD)
+
+
 def ends_sentence(text: str) -> bool:
     """True when the text ends with a sentence end (. ; : or an ellipsis, then closing quotes)."""
     return bool(_PROSE_END.search(text))
@@ -81,7 +98,7 @@ def ends_sentence(text: str) -> bool:
 
 def is_prose(text: str) -> bool:
     """True for a sentence-like line: it ends like a sentence or is too long for a headline."""
-    return ends_sentence(text) or len(text.split()) > MAX_HEADLINE_WORDS
+    return ends_sentence(text) or word_count(text) > MAX_HEADLINE_WORDS
 
 
 def is_heading(text: str) -> bool:

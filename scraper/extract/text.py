@@ -2,7 +2,8 @@
 
 The passes run in a fixed order, each over the lines the previous ones kept:
 rules from the phrase tables (chrome, captions, metadata, dates) -> truncated echoes ->
-the title -> lists (menus, related stories) -> datelines joined -> repeats removed.
+the title -> lists (menus, related stories) -> in text dumps, the article's stretch (what
+the page printed around it goes) -> datelines joined -> repeats removed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from scraper.extract.lines import (
     is_headline_like,
     is_prose,
     split_lines,
+    word_count,
 )
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.record import Article, build_article
@@ -96,6 +98,14 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     elif meta.title:
         _drop_repeats(lines, meta.title)
     _drop_lists(lines, settings)
+    if find_title:  # a text dump: the whole page (HTML lines come from its main block)
+        first = _keep_article_span(lines)
+        if first is not None:
+            _take_head(lines, first, meta)
+        if meta.title is None:
+            # The search stopped at prose that turned out to be outside the article (a
+            # cookie banner): look again, as cleaning the cleaned text would.
+            meta.title = _take_title(lines, settings)
     kept = [l for l in lines if l.keep]
     # Text dumps have no markup: any heading-shaped line may head a section. In HTML
     # only real headings do (a list item is never moved).
@@ -221,6 +231,125 @@ def _drop_lists(lines: list[Line], settings: CleanSettings) -> None:
                 line.drop("list")
             else:
                 in_list = False
+
+
+# The article's stretch in a text dump (see `_keep_article_span`). Every line gets a score
+# in words: prose adds, everything else costs. The figures were tuned on naive dumps of the
+# labelled benchmark pages (bench/extraction.py, section 6); the result is flat around them.
+#: A prose line is worth its length in words less this much: a long paragraph builds the
+#: article up, a one-line teaser or comment barely counts.
+SPAN_PROSE_COST = 7.0
+#: A line's length counts up to this many words, so one long legal notice or footer does
+#: not outweigh an article of ordinary paragraphs.
+SPAN_MAX_WORDS = 80
+#: What a kept headline-like line costs (a sub-heading, a teaser's headline, a name).
+SPAN_SHORT_COST = 4.0
+#: What a kept list item or other short line that is not headline-like costs.
+SPAN_ITEM_COST = 2.0
+#: What a line dropped as chrome costs (menus, story lists, phrases, template lines).
+SPAN_CHROME_COST = 4.0
+#: What a list header costs ("Related", "Berita Terkait"): other stories start there.
+SPAN_HEADER_COST = 40.0
+#: Beyond the best stretch, kept lines not cut off by chrome still join it while they cost
+#: no more than this in all: a dateline before the first paragraph, a closing note.
+SPAN_SLACK = 10.0
+#: Lines dropped for these reasons stand beside the article (bylines, dates, captions, the
+#: title): they neither build nor break its stretch.
+_BESIDE = frozenset({"meta", "date", "title", "caption", "echo", "no words"})
+
+
+def _keep_article_span(lines: list[Line]) -> int | None:
+    """Text dumps: keep the article's one stretch, drop what the page printed around it.
+
+    A naive dump holds the whole page: menus and the cookie banner before the article,
+    share bars, story lists, comments and the footer after it. The article is the stretch
+    of lines that scores highest (long prose adds, short lines and chrome cost; the most
+    words net of the clutter, found in one pass); kept lines outside it are dropped.
+    Nothing is dropped when no stretch scores above zero (a page of short lines).
+    Returns where the stretch begins, or None.
+    """
+    scores = _span_scores(lines)
+    best, best_at = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, i
+        total += score
+        if total > best:
+            best, best_at = total, (start, i)
+    if best <= 0:
+        return None
+    first = _extend(lines, scores, best_at[0], -1)
+    last = _extend(lines, scores, best_at[1], +1)
+    for i, line in enumerate(lines):
+        if line.keep and not first <= i <= last:
+            line.drop("outside")
+    return first
+
+
+#: A headline has at least this many words; menu entries are shorter ("World", "Log in").
+_MIN_HEADLINE_WORDS = 4
+
+
+def _take_head(lines: list[Line], first: int, meta: Meta) -> None:
+    """Take back the dateline and headline just before the article's stretch from the menu
+    run that swallowed them: a dump without blank lines runs the menu, the headline and
+    the dateline together into one list of short lines."""
+    for line in reversed(lines[:first]):
+        if not line.keep and line.why in _BESIDE - {"title"}:
+            continue  # a byline or date between headline and text
+        if line.why != "list":
+            return
+        if is_dateline(line.text):
+            line.keep, line.why = True, ""  # joins the paragraph it opens
+            continue
+        if (meta.title is None and line.n_words >= _MIN_HEADLINE_WORDS
+                and is_headline_like(line.text)):
+            meta.title = line.text
+            line.role, line.why = "title", "title"
+            _drop_repeats(lines, line.text)
+        return
+
+
+def _span_scores(lines: list[Line]) -> list[float]:
+    """Each line's score for `_keep_article_span`.
+
+    A long line repeated later scores once: the copy goes in `_dedupe`, and scoring it
+    twice would make cleaning the cleaned text give another result."""
+    scores: list[float] = []
+    seen: set[str] = set()
+    for line in lines:
+        repeat = line.key in seen and len(line.key.split()) >= MIN_REPEAT_WORDS
+        scores.append(0.0 if repeat and line.keep else _span_score(line))
+        seen.add(line.key)
+    return scores
+
+
+def _span_score(line: Line) -> float:
+    if line.keep:
+        if is_prose(line.text):
+            return min(SPAN_MAX_WORDS, word_count(line.text)) - SPAN_PROSE_COST
+        return -SPAN_SHORT_COST if is_headline_like(line.text) else -SPAN_ITEM_COST
+    if line.role == "list_header":
+        return -SPAN_HEADER_COST
+    return 0.0 if line.why in _BESIDE else -SPAN_CHROME_COST
+
+
+def _extend(lines: list[Line], scores: list[float], edge: int, step: int) -> int:
+    """The stretch's edge moved outwards (`step` -1 or +1) over kept lines that cost
+    at most SPAN_SLACK together, up to the first line dropped as chrome."""
+    total, i, reach = 0.0, edge + step, edge
+    while 0 <= i < len(lines):
+        line = lines[i]
+        if not line.keep and line.why not in _BESIDE:
+            break
+        total += scores[i]
+        if total < -SPAN_SLACK:
+            break
+        if line.keep:
+            reach = i
+        i += step
+    return reach
 
 
 def _join_datelines(paragraphs: list[str]) -> list[str]:
