@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def read_records(path: Path) -> list[dict]:
+    """The JSON records of a JSONL file ([] when it does not exist)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
+        if path.exists() else []
 
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path = ROOT,

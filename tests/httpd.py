@@ -206,3 +206,23 @@ def story(seed: int, paragraphs: int = 5) -> tuple[str, list[str]]:
     title = " ".join(rng.choices(vocab, k=7)).capitalize()
     paras = [(" ".join(rng.choices(vocab, k=45)) + ".").capitalize() for _ in range(paragraphs)]
     return title, paras
+
+
+#: Crawl flags for tests: the local server is private, and no politeness delay.
+FAST = ("--allow-private", "--delay", "0")
+
+
+def add_story(server: LocalServer, path: str, seed: int, **kwargs) -> list[str]:
+    """Serve story `seed` at `path` (with an ETag); returns its paragraphs."""
+    title, paras = story(seed)
+    server.validated_page(path, article_html(title, paras, **kwargs), etag=f'"{seed}"')
+    return paras
+
+
+def rss(*urls: str, dates: tuple[str, ...] = ()) -> str:
+    """An RSS feed linking `urls`, the first ones with the given pubDates."""
+    items = "".join(f"<item><title>t</title><link>{u}</link>"
+                    f"{f'<pubDate>{dates[i]}</pubDate>' if i < len(dates) else ''}</item>"
+                    for i, u in enumerate(urls))
+    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+            f"{items}</channel></rss>")

@@ -11,27 +11,8 @@ import pytest
 
 from scraper.extract import clean_text
 from tests.conftest import SEEDS, run_cli
-from tests.httpd import LocalServer, article_html, status, story
-
-FAST = ("--allow-private", "--delay", "0")
-
-
-def records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
-        if path.exists() else []
-
-
-def add_story(server: LocalServer, path: str, seed: int, **kwargs) -> list[str]:
-    title, paras = story(seed)
-    server.validated_page(path, article_html(title, paras, **kwargs), etag=f'"{seed}"')
-    return paras
-
-
-def rss(*paths: str, dates: tuple[str, ...] = ()) -> str:
-    items = "".join(f"<item><title>t</title><link>{p}</link>"
-                    f"{f'<pubDate>{dates[i]}</pubDate>' if i < len(dates) else ''}</item>"
-                    for i, p in enumerate(paths))
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>{items}</channel></rss>'
+from tests.conftest import read_records as records
+from tests.httpd import FAST, LocalServer, add_story, article_html, rss, status, story
 
 
 def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
@@ -324,7 +305,6 @@ def test_output_that_cannot_grow_stops_the_run_and_the_next_run_completes(
     assert again.returncode == 0, again.stderr
     urls = [r["url"] for r in records(out)]
     assert len(urls) == len(set(urls)) == len(paths)
-
 
 
 def test_a_sink_that_fails_stops_the_crawl_at_once(server: LocalServer) -> None:

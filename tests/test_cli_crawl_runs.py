@@ -16,28 +16,8 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT, run_cli
-from tests.httpd import LocalServer, article_html, status, story
-
-FAST = ("--allow-private", "--delay", "0")
-
-
-def records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] \
-        if path.exists() else []
-
-
-def add_story(server: LocalServer, path: str, seed: int, **kwargs) -> list[str]:
-    title, paras = story(seed)
-    server.validated_page(path, article_html(title, paras, **kwargs), etag=f'"{seed}"')
-    return paras
-
-
-def rss(*urls: str, dates: tuple[str, ...] = ()) -> str:
-    items = "".join(f"<item><title>t</title><link>{u}</link>"
-                    f"{f'<pubDate>{dates[i]}</pubDate>' if i < len(dates) else ''}</item>"
-                    for i, u in enumerate(urls))
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
-            f"{items}</channel></rss>")
+from tests.conftest import read_records as records
+from tests.httpd import FAST, LocalServer, add_story, article_html, rss, status, story
 
 
 def json_summary(stderr: str) -> dict:
