@@ -3,6 +3,8 @@ stretch stays, what the page printed around it goes."""
 
 from __future__ import annotations
 
+import pytest
+
 from scraper import clean_text
 
 ARTICLE = [
@@ -109,3 +111,27 @@ def test_paragraphs_of_a_script_without_spaces_or_full_stops_are_the_article() -
     article = clean_text(dump, "thai.txt")
     assert article.text.split("\n\n") == THAI_PARAGRAPHS
     assert article.title == "การท่าเรืออนุมัติท่าเรือเฟอร์รี่แห่งใหม่"
+
+
+# German, French and Spanish chrome around one article: the share bar, the comment count,
+# the cookie banner and a list of other stories under its header go; the article stays.
+CHROME_BY_LANGUAGE = {
+    "de": ["Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten.",
+           "Artikel teilen", "Kommentare (12)", "Anzeige", "Mehr zum Thema",
+           "Hafenbehörde plant zweites Terminal", "Fährpreise steigen im Winter"],
+    "fr": ["Nous utilisons des cookies pour améliorer votre expérience.",
+           "Partager sur Facebook", "Commentaires", "Publicité", "Sur le même sujet",
+           "Le port prévoit un second terminal", "Les tarifs du ferry augmentent"],
+    "es": ["Utilizamos cookies para mejorar su experiencia de navegación.",
+           "Compartir en Twitter", "Comentarios (3)", "Publicidad", "Noticias relacionadas",
+           "El puerto planea una segunda terminal", "Suben las tarifas del ferri"],
+}
+
+
+@pytest.mark.parametrize("language", sorted(CHROME_BY_LANGUAGE))
+def test_chrome_phrases_of_other_languages_go(language: str) -> None:
+    cookies, share, comments, advert, header, *stories = CHROME_BY_LANGUAGE[language]
+    dump = "\n".join([cookies, "Harbour authority approves new ferry terminal", ARTICLE[0],
+                      advert, ARTICLE[1], share, comments, header, *stories])
+    text = clean_text(dump, "page.txt").text
+    assert text.split("\n\n") == ARTICLE[:2]
