@@ -41,12 +41,23 @@ def pick_authors(candidates: Iterable[Iterable[str]], rules: RuleSet, *,
     JSON-LD author that is the site itself) gives way to the next one.
     """
     fallback: list[str] = []
+    candidates = [list(names) for names in candidates]
     for names in candidates:
         people, agencies = split_credits(names, rules, site=site, url=url)
         if people:
-            return people
+            return _in_written_case(people, candidates)
         fallback = fallback or agencies
     return fallback  # a wire story credited to its agency alone
+
+
+def _in_written_case(people: list[str], candidates: list[list[str]]) -> list[str]:
+    """A name in capitals ("NABILLA TASHANDRA", metadata that copied a styled byline) as
+    another candidate writes it ("Nabilla Tashandra"), when one does."""
+    if not any(name.isupper() for name in people):
+        return people
+    written = {part.casefold(): part for names in candidates for raw in names
+               for part in _EDGE.sub("", tidy(raw)).split(", ") if not part.isupper()}
+    return [written.get(name.casefold(), name) if name.isupper() else name for name in people]
 
 
 def clean_authors(names: Iterable[str], rules: RuleSet, *, site: str | None = None,

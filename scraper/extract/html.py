@@ -10,7 +10,8 @@ from scraper.extract.dates import VisibleDates, normalise_date, reconcile_publis
 from scraper.extract.dom import drop_link_lead_ins, parse, prune, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
-from scraper.extract.metadata import PageMeta, pick_title, read_metadata, site_domain
+from scraper.extract.metadata import (PageMeta, pick_title, read_metadata, site_domain,
+                                      strip_site_suffix)
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article
@@ -25,6 +26,8 @@ _MIN_HINT_WORDS = 80
 _MIN_HINT_SHARE = 0.5
 #: A byline block is no longer than this (characters).
 _MAX_BYLINE_CHARS = 120
+#: More byline blocks than this near the top are bylines of a list of other stories.
+_MAX_BYLINE_BLOCKS = 2
 
 
 def extract_html(html: str | bytes, url: str | None = None, *, source: str | None = None,
@@ -77,17 +80,21 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     visible, writers = _visible_top(blocks, rules, meta,
                                     want_date=structured is None
                                     or structured.endswith(("+00:00", "Z")),
-                                    want_writers=not meta.authors)
+                                    want_writers=not meta.authors,
+                                    known=(*page.bylines, *page.authors))
 
     return build_article(
         source=source,
         url=url,
         canonical_url=page.canonical_url or url,
         text=body,
-        title=meta.title,
+        title=pick_title(page, url),
         site=page.site or meta.site or site_domain(page.canonical_url or url),
-        # Visible credits first (structured data often names the editor or the company).
-        authors=pick_authors((meta.authors, writers, page.authors, meta.editors), rules,
+        # Credits in the text first, then structured data (minus the people the page shows
+        # as its editors: Indonesian sites put the editor there), the byline markup, and
+        # "By ..." lines near the top (on many pages the bylines of other stories).
+        authors=pick_authors((meta.authors, _not_editors(page.authors, meta.editors),
+                              page.bylines, writers, meta.editors), rules,
                              site=page.site or meta.site, url=page.canonical_url or url),
         published=_published(structured, visible, page.url_date),
         modified=normalise_date(page.modified, languages=rules.date_languages) or meta.modified,
@@ -96,6 +103,12 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         tags=page.tags,
         warnings=warnings,
     )
+
+
+def _not_editors(names: list[str], editors: list[str]) -> list[str]:
+    """`names` without those the page credits as editors ("Editor: ...")."""
+    folded = {e.casefold() for e in editors}
+    return [n for n in names if n.casefold() not in folded]
 
 
 def _falls_short(body: str, hint: str | None) -> bool:
@@ -107,16 +120,22 @@ def _falls_short(body: str, hint: str | None) -> bool:
 
 
 def _title(page: PageMeta, url: str | None) -> str | None:
-    """The headline (`metadata.pick_title`)."""
-    return pick_title(page, url)
+    """The metadata's title without its site suffix: what the body cleaner drops as the
+    headline. The record's title is `metadata.pick_title`, which may prefer an <h1>; the
+    cleaner keeps this one, so that the choice of title leaves the text as it was."""
+    title = page.title or page.h1
+    return strip_site_suffix(title, page.site, page.h1, page.canonical_url or url) if title else None
 
 
 def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
-                 want_writers: bool) -> tuple[VisibleDates, list[str]]:
+                 want_writers: bool, known: tuple[str, ...] = ()) -> tuple[VisibleDates, list[str]]:
     """What a reader sees near the top of the page, outside the article body: its
     publish-date lines, and writers named there ("Penulis: ...", "By ..."), which beat
     structured data, where Indonesian sites often name the editor. Editors named there
     ("Editor | : ...") join `meta.editors`, the last resort for the authors.
+    More than `_MAX_BYLINE_BLOCKS` blocks naming writers are a list of other stories
+    ("By ..." under each headline): then only one counts, the one naming a writer the
+    markup or structured data names too (`known`), else the first.
 
     The date lines are parsed lazily, as far as `_published` needs them, so they are
     there whatever `want_date` says (a structured time without a zone needs them too).
@@ -126,11 +145,19 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
     if not want_writers:
         return dates, []
     found = Meta()
+    credits: list[list[str]] = []  # the writers each byline block names
     for block in top:
         if len(block.text) <= _MAX_BYLINE_CHARS:
+            before = len(found.authors)
             take_meta(block.text, rules, found)
+            if len(found.authors) > before:
+                credits.append(found.authors[before:])
     meta.editors.extend(e for e in found.editors if e not in meta.editors)
-    return dates, found.authors
+    if len(credits) <= _MAX_BYLINE_BLOCKS:
+        return dates, found.authors
+    folded = {name.casefold() for name in known}
+    return dates, next((names for names in credits
+                        if any(n.casefold() in folded for n in names)), credits[0])
 
 
 def _published(structured: str | None, visible: VisibleDates,

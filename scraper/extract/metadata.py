@@ -44,6 +44,26 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datep
                    "originalpublicationdate", "release_date")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified",
                   "last-modified", "dcterms.modified", "article.updated")
+#: Where bylines are marked: the elements looked at, and class or id words that mark one
+#: (or, for the second pattern, a photo credit, a bio or an avatar beside it).
+_BYLINE_TAGS = ("a", "span", "div", "p", "address", "cite", "em", "strong", "li", "dd",
+                "link", "meta", "h4", "h5", "small", "b")
+_BYLINE_MARK = re.compile(r"byline|author|writer|reporter|penulis|autor|auteur|verfasser",
+                          re.IGNORECASE)
+_NOT_BYLINE_MARK = re.compile(r"bio|avatar|image|img|photo|pic|thumb|social|follow|more|"
+                              r"about|desc|title|date|time|comment|box|wrapper|section",
+                              re.IGNORECASE)
+#: Regions whose bylines credit other articles (or commenters).
+_OTHER_REGION_TAGS = frozenset(("nav", "aside", "footer"))
+_OTHER_REGION = re.compile(r"related|sidebar|comment|recommend|promo|teaser|popular|"
+                           r"trending|newsletter|footer|widget|rail|most-|more-|listing|"
+                           r"story-list|feed|carousel|\bnav", re.IGNORECASE)
+_AUTHOR_LINK = re.compile(r"/(author|authors|autor|autoren|auteur|writer|writers|people|"
+                          r"profile|profiles|perfiles|reporter|penulis|u|bio|staff|team)"
+                          r"(/|s/|\b)", re.IGNORECASE)
+_MAX_BYLINE_TAGS = 40
+_MAX_BYLINE_CHARS = 100
+
 _AUTHOR_META = ("author", "article:author", "byl", "sailthru.author", "parsely-author",
                 "dc.creator", "content_author")
 
@@ -67,6 +87,8 @@ class PageMeta:
     image: str | None = None
     tags: list[str] = field(default_factory=list)
     body_hint: str | None = None  # JSON-LD articleBody, when the page has one
+    #: the names the page's byline markup shows (`_markup_bylines`)
+    bylines: list[str] = field(default_factory=list)
     url_date: str | None = None
 
 
@@ -92,6 +114,7 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     if meta.site:
         meta.site = tidy(unescape_entities(meta.site))  # "Caf&eacute; Babel", escaped twice
     meta.authors = _authors(ld.get("author")) or _meta_authors(metas)
+    meta.bylines = _markup_bylines(index)
     meta.published = _first(ld.get("datePublished"), ld.get("dateCreated"),
                             *(metas.get(k) for k in _PUBLISHED_META), _time_tag(index.get("time", [])))
     meta.modified = _first(ld.get("dateModified"), *(metas.get(k) for k in _MODIFIED_META))
@@ -329,6 +352,8 @@ def _authors(value) -> list[str]:
     values = value if isinstance(value, list) else [value]
     names = []
     for item in values:
+        if isinstance(item, dict) and "organization" in str(item.get("@type", "")).lower():
+            continue  # the outlet or a desk ("El Colombiano"), where no writer is named
         name = _name(item)
         if name and not name.startswith("http") and name not in names:
             names.append(name)
@@ -341,6 +366,59 @@ def _meta_authors(metas: dict[str, str]) -> list[str]:
             names = [tidy(n) for n in metas[key].split("\x1f")]
             return [n for n in names if n and not n.startswith("http")]
     return []
+
+
+def _markup_bylines(index: dict[str, list[Tag]]) -> list[str]:
+    """The names in the first byline the markup marks as such: `itemprop=author` (its
+    `itemprop=name` when it has one), `rel=author` links, and elements whose class or id
+    says byline or author. Outside navigation, sidebars, footers and lists of other
+    stories, whose bylines credit other articles."""
+    marked = [tag for name in _BYLINE_TAGS for tag in index.get(name, ()) if _marks_byline(tag)]
+    for tag in sorted(marked[:_MAX_BYLINE_TAGS], key=_document_position):
+        if not _in_other_region(tag) and (names := _byline_names(tag)):
+            return names
+    return []
+
+
+def _marks_byline(tag: Tag) -> bool:
+    attrs = tag.attrs
+    if not attrs:
+        return False
+    if attrs.get("itemprop") == "author" or "author" in str(attrs.get("rel", "")).split():
+        return True
+    marks = f"{attrs.get('class', '')} {attrs.get('id', '')}"
+    return bool(_BYLINE_MARK.search(marks)) and not _NOT_BYLINE_MARK.search(marks)
+
+
+def _byline_names(tag: Tag) -> list[str]:
+    """What a byline element names: its `itemprop=name`s, else its links to author
+    pages, else its own text when short enough to be a byline."""
+    named = tag.find_all(attrs={"itemprop": "name"}) or \
+        [a for a in tag.find_all("a") if _AUTHOR_LINK.search(str(a.get("href", "")))]
+    texts = [_text(t) for t in named] if named else [tag.get("content") or _text(tag)]
+    return [t for t in texts if t and len(t) <= _MAX_BYLINE_CHARS]
+
+
+def _in_other_region(tag: Tag) -> bool:
+    """Inside navigation, a sidebar, a footer, comments or a list of other stories?"""
+    for parent in tag.parents:
+        if parent.name in _OTHER_REGION_TAGS:
+            return True
+        attrs = parent.attrs
+        if attrs and _OTHER_REGION.search(f"{attrs.get('class', '')} {attrs.get('id', '')}"):
+            return True
+    return False
+
+
+def _document_position(tag: Tag) -> list[int]:
+    """A sort key in document order: the index of each ancestor among its siblings."""
+    path = []
+    for node in (tag, *tag.parents):
+        parent = node.parent
+        if parent is None:
+            break
+        path.append(next(i for i, child in enumerate(parent.contents) if child is node))
+    return path[::-1]
 
 
 def _image(value) -> str | None:

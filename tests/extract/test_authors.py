@@ -89,3 +89,62 @@ def test_text_byline_with_two_writers() -> None:
             "Pedagang mengatakan pasokan dari daerah berkurang sejak awal bulan ini karena "
             "cuaca buruk.\n")
     assert clean_text(dump, "x").authors == ["Rina Marlina", "Budi Santoso"]
+
+
+# --- where the writers are: structured data, byline markup, visible lines ------------------
+
+from scraper import extract_html  # noqa: E402
+
+_TEXT = "<p>" + "The council voted on the harbour plan after a long and heated debate. " * 6 + "</p>"
+
+
+def _authors_of(head: str, body: str, url: str | None = None) -> list[str]:
+    return extract_html(f"<html><head>{head}</head><body>{body}</body></html>", url).authors
+
+
+def test_a_byline_in_markup_is_read() -> None:
+    body = ("<article><h1>Harbour plan approved after long debate</h1>"
+            "<div class='article-byline'>By <a href='/author/jane-doe'>Jane Doe</a></div>"
+            f"{_TEXT}</article>")
+    assert _authors_of("", body) == ["Jane Doe"]
+
+
+def test_bylines_of_other_stories_do_not_credit_the_article() -> None:
+    """vox.com, cnet.com: a list of other stories, each with its "By ...", above the
+    article; the article's writer is in its structured data."""
+    others = "".join(f"<div><h3>Other story number {i}</h3><p>By Writer{'abcdefgh'[i]} "
+                     f"Person</p></div>" for i in range(5))
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+          '{"@type": "Person", "name": "Alissa Wilkinson"}}</script>')
+    body = (f"<aside>{others}</aside><article><h1>The best films of the year</h1>"
+            f"<p>By Alissa Wilkinson</p>{_TEXT}</article>")
+    assert _authors_of(ld, body) == ["Alissa Wilkinson"]
+
+
+def test_a_structured_author_the_page_shows_as_editor_is_not_the_writer() -> None:
+    """antaranews.com: the JSON-LD author is the editor; the page credits the reporter."""
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+          '{"@type": "Person", "name": "B Kunto Wibisono"}}</script>')
+    body = (f"<article><h1>Saat pengadilan pertemukan dua saksi</h1>{_TEXT}"
+            "<p>Pewarta: Desca Lidya Natalia</p><p>Editor: B Kunto Wibisono</p></article>")
+    assert _authors_of(ld, body) == ["Desca Lidya Natalia"]
+
+
+def test_an_organisation_as_json_ld_author_is_no_writer() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+          '{"@type": "Organization", "name": "El Colombiano"}}</script>')
+    body = f"<article><h1>La alcaldía anuncia obras</h1>{_TEXT}</article>"
+    assert _authors_of(ld, body, "https://www.elcolumbiano.com/x") == []
+
+
+def test_a_name_in_capitals_is_written_as_the_page_writes_it_elsewhere() -> None:
+    head = "<meta name='author' content='NABILLA TASHANDRA'>"
+    body = (f"<article><h1>Menteri ancam PNS dengan ranking terendah</h1>{_TEXT}"
+            "<p>Penulis: Nabilla Tashandra</p></article>")
+    assert _authors_of(head, body) == ["Nabilla Tashandra"]
+
+
+def test_the_last_name_of_a_comma_list_loses_its_and() -> None:
+    head = "<meta name='author' content='Dana A. Ford, Chien-Ming Wang, and Tom Watkins'>"
+    assert _authors_of(head, f"<article><h1>A headline for the story</h1>{_TEXT}</article>") \
+        == ["Dana A. Ford", "Chien-Ming Wang", "Tom Watkins"]
