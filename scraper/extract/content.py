@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from bs4 import Tag
 
@@ -84,6 +85,12 @@ def furniture_level(tag: Tag) -> int:
     names = class_and_id(tag)
     if not names or tag.name in ("html", "body"):
         return 0
+    return _names_level(names)
+
+
+@lru_cache(maxsize=4096)
+def _names_level(names: str) -> int:
+    # Pages repeat a few class strings hundreds of times: judge each once.
     level = 0
     for name in names.split():
         if _ALWAYS.search(name):

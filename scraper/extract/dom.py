@@ -131,7 +131,7 @@ def prune(index: dict[str, list[Tag]]) -> None:
                 tag.decompose()
     for tags in index.values():
         for tag in tags:
-            if not is_gone(tag) and tag.attrs and is_hidden(tag):
+            if tag.attrs and is_hidden(tag) and not is_gone(tag):
                 tag.decompose()
 
 
