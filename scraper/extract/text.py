@@ -312,24 +312,32 @@ def _take_head(lines: list[Line], first: int, meta: Meta) -> None:
 
 
 def _span_scores(lines: list[Line]) -> list[float]:
-    """Each line's score for `_keep_article_span`.
-
-    A long line repeated later scores once: the copy goes in `_dedupe`, and scoring it
-    twice would make cleaning the cleaned text give another result."""
+    """Each line's score for `_keep_article_span`, on the text as it will be printed, so
+    that cleaning the cleaned text gives the same result: a long line repeated later
+    scores once (the copy goes in `_dedupe`), and a dateline scores with the paragraph it
+    will open (`_join_datelines`)."""
     scores: list[float] = []
     seen: set[str] = set()
+    pending = ""  # datelines waiting for their paragraph
     for line in lines:
         repeat = line.key in seen and len(line.key.split()) >= MIN_REPEAT_WORDS
-        scores.append(0.0 if repeat and line.keep else _span_score(line))
         seen.add(line.key)
+        if line.keep and is_dateline(line.text):
+            pending = f"{pending} {line.text}".strip()
+            scores.append(0.0)
+        elif line.keep and pending:
+            scores.append(_span_score(line, f"{pending} {line.text}"))
+            pending = ""
+        else:
+            scores.append(0.0 if repeat and line.keep else _span_score(line, line.text))
     return scores
 
 
-def _span_score(line: Line) -> float:
+def _span_score(line: Line, text: str) -> float:
     if line.keep:
-        if is_prose(line.text):
-            return min(SPAN_MAX_WORDS, word_count(line.text)) - SPAN_PROSE_COST
-        return -SPAN_SHORT_COST if is_headline_like(line.text) else -SPAN_ITEM_COST
+        if is_prose(text):
+            return min(SPAN_MAX_WORDS, word_count(text)) - SPAN_PROSE_COST
+        return -SPAN_SHORT_COST if is_headline_like(text) else -SPAN_ITEM_COST
     if line.role == "list_header":
         return -SPAN_HEADER_COST
     return 0.0 if line.why in _BESIDE else -SPAN_CHROME_COST
