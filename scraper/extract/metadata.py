@@ -373,7 +373,8 @@ def _markup_bylines(index: dict[str, list[Tag]]) -> list[str]:
     `itemprop=name` when it has one), `rel=author` links, and elements whose class or id
     says byline or author. Outside navigation, sidebars, footers and lists of other
     stories, whose bylines credit other articles."""
-    marked = [tag for name in _BYLINE_TAGS for tag in index.get(name, ()) if _marks_byline(tag)]
+    marked = [tag for name in _BYLINE_TAGS for tag in index.get(name, ())
+              if tag.attrs and _marks_byline(tag)]  # most tags have no attributes: skip the call
     for tag in sorted(marked[:_MAX_BYLINE_TAGS], key=_document_position):
         if not _in_other_region(tag) and (names := _byline_names(tag)):
             return names
@@ -382,12 +383,12 @@ def _markup_bylines(index: dict[str, list[Tag]]) -> list[str]:
 
 def _marks_byline(tag: Tag) -> bool:
     attrs = tag.attrs
-    if not attrs:
-        return False
     if attrs.get("itemprop") == "author" or "author" in str(attrs.get("rel", "")).split():
         return True
-    marks = f"{attrs.get('class', '')} {attrs.get('id', '')}"
-    return bool(_BYLINE_MARK.search(marks)) and not _NOT_BYLINE_MARK.search(marks)
+    marks = attrs.get("class") or ""
+    if "id" in attrs:
+        marks = f"{marks} {attrs['id']}"
+    return bool(marks) and bool(_BYLINE_MARK.search(marks)) and not _NOT_BYLINE_MARK.search(marks)
 
 
 def _byline_names(tag: Tag) -> list[str]:
