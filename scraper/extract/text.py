@@ -33,6 +33,8 @@ _ELLIPSIS = ("...", "…")
 #: Only lines of at least this many words are removed as repeats: short labels and list
 #: items ("Stats", "½ cup oatmeal") legitimately recur in an article.
 MIN_REPEAT_WORDS = 6
+#: Passes of clean_text at most (the second almost always confirms the first).
+_MAX_PASSES = 3
 #: An echo must keep at least this many characters before its ellipsis.
 _MIN_ECHO_CHARS = 8
 
@@ -58,10 +60,16 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
     template from other documents of the run (see `TemplateLines`).
     """
     rules = rules or default_rules()
-    lines = split_lines(text)
-    meta = Meta()
-    body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
-                                   template=template, find_title=True))
+    meta, body = _clean_once(text, settings, rules, template)
+    # Cleaning must give what cleaning its own output gives (a user may clean twice):
+    # on odd dumps a rule can fire only once another has removed its neighbours, so the
+    # article's own title and text are cleaned again until they stand still.
+    for _ in range(_MAX_PASSES - 1):
+        again, again_body = _clean_once(
+            "\n\n".join(part for part in (meta.title, body) if part), settings, rules, template)
+        if (again.title, again_body) == (meta.title, body):
+            break
+        meta.title, body = again.title, again_body
     return build_article(
         source=source,
         text=body,
@@ -73,6 +81,14 @@ def clean_text(text: str, source: str, *, settings: CleanSettings | None = None,
         language=detect_language(body) or meta.language_hint(),
         warnings=[] if body else ["no article text found"],
     )
+
+
+def _clean_once(text: str, settings: CleanSettings | None, rules: RuleSet,
+                template: frozenset[str]) -> tuple[Meta, str]:
+    meta = Meta()
+    body = "\n\n".join(clean_lines(split_lines(text), meta, settings=settings, rules=rules,
+                                   template=template, find_title=True))
+    return meta, body
 
 
 def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None = None,
