@@ -273,16 +273,18 @@ class _Tree:
                 found[_style(block.container)] += content
         return found
 
-    def continues(self, key: int, article_styles: Counter[tuple[str, str]]) -> bool:
+    def continues(self, key: int, article_styles: Counter[tuple[str, str]],
+                  before: bool) -> bool:
         """Does the element read like more of the article: mostly prose, few links, not
-        named as furniture, and written in the article's paragraph style (or a single
-        paragraph without links, as a standfirst is)?"""
+        named as furniture, and written in the article's paragraph style (or, `before`
+        the article, a single paragraph without links, as a standfirst is; after it, such
+        a paragraph is a video's or a teaser's description)?"""
         prose = self.prose[key]
         if not (prose >= MIN_SIBLING_PARAGRAPH and prose >= CONTINUE_PROSE_SHARE * self.total[key]
                 and self.link_density(key) <= CONTINUE_LINK_DENSITY
                 and not self.furniture(key, self.page_chars, weakest=2)):
             return False
-        if self.last[key] - self.first[key] < 2 and not self.links[key]:
+        if before and self.last[key] - self.first[key] < 2 and not self.links[key]:
             return True
         styles = self.styles(key)
         same = sum(n for style, n in styles.items() if style in article_styles)
@@ -309,12 +311,12 @@ class _Tree:
             if self.furniture(pkey, self.page_chars, weakest=2):
                 break
             children = [c for c in parent.find_all(True, recursive=False) if id(c) in self.total]
-            kinds = []
+            kinds: list[str] = []
             for child in children:
                 key = id(child)
                 if child is node:
                     kinds.append("node")
-                elif self.continues(key, article_styles) or (
+                elif self.continues(key, article_styles, before="node" not in kinds) or (
                         _style(child) == _style(node)
                         and self.link_density(key) <= CONTINUE_LINK_DENSITY
                         and not self.furniture(key, self.page_chars, weakest=2)):
