@@ -33,6 +33,10 @@ _STRONG = re.compile(
     r"cookie|consent|footer|breadcrumb|navbar|menu|recommend|trending|popular|most-?read|"
     r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|caption|credit|"
     r"tag-?list|keywords|baca-?juga|lihat-?juga|terkait|rekomendasi|read-?also")
+#: Layout modifiers that name a sidebar or menu beside the box, not the box itself
+#: ("cb-sidebar-right", "has-sidebar", "with-menu").
+_LAYOUT = re.compile(r"(?:sidebar|menu)[-_]?(?:left|right|on|off|open|closed)\b|"
+                     r"\b(?:has|with|no|without)[-_]?(?:sidebar|menu)")
 #: Furniture only as a whole word of a class name ("figure", not "figures") and when the
 #: same class name has no content word in it ("entry-content-read-more" is the article).
 _WEAK_WORDS = frozenset((
@@ -95,7 +99,7 @@ def _names_level(names: str) -> int:
     for name in names.split():
         if _ALWAYS.search(name):
             return 3
-        if _STRONG.search(name):
+        if _STRONG.search(name) and not _LAYOUT.search(name):
             level = 2
         elif level == 0 and not _POSITIVE.search(name) \
                 and not _WEAK_WORDS.isdisjoint(_NAME_WORDS.split(name)):

@@ -162,3 +162,14 @@ def test_a_short_region_that_leaves_most_prose_out_gives_way_to_all_of_it() -> N
     text = extract_html(html).text
     assert all(f"(part {i}, more)" in text for i in range(1, 13))
     assert "Another story" not in text
+
+
+def test_a_wrapper_named_for_its_layout_is_not_a_sidebar() -> None:
+    # "cb-sidebar-right" says a sidebar stands beside the box; the box is the article.
+    html = page("<div class='post-wrap cb-sidebar-right'><article><h1>Council adopts new "
+                f"rules</h1>{prose('Body', 3)}</article></div>"
+                "<div class='sidebar'><p>Popular this week: the mayor's dog, the bridge, "
+                "and the summer festival, in pictures.</p></div>")
+    got = paragraphs(html)
+    assert numbered(got, "Body") == [1, 2, 3]
+    assert not any("Popular this week" in p for p in got)
