@@ -169,7 +169,7 @@ def test_a_wrapper_named_for_its_layout_is_not_a_sidebar() -> None:
     html = page("<div class='post-wrap cb-sidebar-right'><article><h1>Council adopts new "
                 f"rules</h1>{prose('Body', 3)}</article></div>"
                 "<div class='sidebar'><p>Popular this week: the mayor's dog, the bridge, "
-                "and the summer festival, in pictures.</p></div>")
+                f"and the summer festival, in pictures.</p></div>{RELATED}{RELATED}{COMMENTS}")
     got = paragraphs(html)
     assert numbered(got, "Body") == [1, 2, 3]
     assert not any("Popular this week" in p for p in got)
