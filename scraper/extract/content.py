@@ -59,8 +59,6 @@ _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li",
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
-#: A lone <p> beside the best container joins it with at least this much prose.
-MIN_SIBLING_PARAGRAPH = 80
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
 #: A standfirst is looked for this many blocks back from the article, after the headline...
@@ -72,7 +70,9 @@ MIN_STANDFIRST_CHARS = 60
 #: comments and sidebars is the article instead.
 FALLBACK_CHARS = 1500
 FALLBACK_SHARE = 0.3
-#: An element continues the article when at least this share of its text is prose...
+#: An element continues the article with at least this much prose (characters)...
+MIN_CONTINUING_PROSE = 80
+#: ... when at least this share of its text is prose...
 CONTINUE_PROSE_SHARE = 0.6
 #: ... and no more than this share is link text.
 CONTINUE_LINK_DENSITY = 0.3
@@ -179,6 +179,21 @@ def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None
             kept[i] = True
 
 
+def _fillers_with(children: list[Tag], kinds: list[str], chosen: set[int]) -> list[int]:
+    """The short lines of a level that go with its kept parts: those between two of them
+    (sub-headings, the times of live-blog posts) and the headings or captions that open
+    the first."""
+    inside = [i for i, (c, k) in enumerate(zip(children, kinds)) if k == "node" or id(c) in chosen]
+    if not inside:
+        return []
+    found = [id(children[i]) for i in range(inside[0], inside[-1] + 1) if kinds[i] == "filler"]
+    i = inside[0] - 1
+    while i >= 0 and kinds[i] == "filler" and children[i].name in _TITLES:
+        found.append(id(children[i]))
+        i -= 1
+    return found
+
+
 class _Tree:
     """Per-element sums over the text blocks below each element, keyed by id(element):
     characters of text, of link text and of prose, the furniture level and the vote."""
@@ -248,7 +263,6 @@ class _Tree:
 
     def final(self, key: int) -> float:
         el = self.tags[key]
-        density = self.links[key] / self.total[key] if self.total[key] else 0.0
         factor = 1.0
         names = class_and_id(el)
         if names and _POSITIVE.search(names):
@@ -257,7 +271,7 @@ class _Tree:
             factor *= 0.5
         if el.name in ("article", "main"):
             factor *= 1.25
-        return self.score[key] * factor * (1 - density)
+        return self.score[key] * factor * (1 - self.link_density(key))
 
     def best(self) -> int | None:
         candidates = [k for k in self.score
@@ -279,20 +293,37 @@ class _Tree:
 
     def continues(self, key: int, article_styles: Counter[tuple[str, str]],
                   before: bool) -> bool:
-        """Does the element read like more of the article: mostly prose, few links, not
-        named as furniture, and written in the article's paragraph style (or, `before`
+        """Does the element (not furniture) read like more of the article: mostly prose,
+        few links, and written in the article's paragraph style (or, `before`
         the article, a single paragraph without links, as a standfirst is; after it, such
         a paragraph is a video's or a teaser's description)?"""
         prose = self.prose[key]
-        if not (prose >= MIN_SIBLING_PARAGRAPH and prose >= CONTINUE_PROSE_SHARE * self.total[key]
-                and self.link_density(key) <= CONTINUE_LINK_DENSITY
-                and not self.furniture(key, self.page_chars, weakest=2)):
+        if not (prose >= MIN_CONTINUING_PROSE and prose >= CONTINUE_PROSE_SHARE * self.total[key]
+                and self.link_density(key) <= CONTINUE_LINK_DENSITY):
             return False
         if before and self.last[key] - self.first[key] < 2 and not self.links[key]:
             return True
         styles = self.styles(key)
         same = sum(n for style, n in styles.items() if style in article_styles)
         return same >= 0.5 * prose
+
+    def _kind(self, child: Tag, node: Tag, article_styles: Counter[tuple[str, str]],
+              before: bool) -> str:
+        """What a sibling of the region's `node` is: "node" itself, "good" (it continues
+        the article), "filler" (a short line: a sub-heading, a post's time) or "bad"."""
+        if child is node:
+            return "node"
+        key = id(child)
+        if self.furniture(key, self.page_chars, weakest=2):
+            return "bad"
+        if self.continues(key, article_styles, before) or (
+                _style(child) == _style(node) and self.link_density(key) <= CONTINUE_LINK_DENSITY):
+            # (an element shaped like the article's own part is another part of it: the
+            # steps of a how-to, the items of a listicle, the posts of a live blog)
+            return "good"
+        if self.total[key] <= MAX_FILLER_CHARS and self.link_density(key) <= MAX_LINK_DENSITY:
+            return "filler"
+        return "bad"
 
     def grow(self, best: int) -> tuple[set[int], set[int]]:
         """The article's region: `best`, then, level by level up its ancestors, every
@@ -315,23 +346,9 @@ class _Tree:
             if self.furniture(pkey, self.page_chars, weakest=2):
                 break
             children = [c for c in parent.find_all(True, recursive=False) if id(c) in self.total]
-            kinds: list[str] = []
-            for child in children:
-                key = id(child)
-                if child is node:
-                    kinds.append("node")
-                elif self.continues(key, article_styles, before="node" not in kinds) or (
-                        _style(child) == _style(node)
-                        and self.link_density(key) <= CONTINUE_LINK_DENSITY
-                        and not self.furniture(key, self.page_chars, weakest=2)):
-                    # (an element shaped like the article's own part is another part of it:
-                    # the steps of a how-to, the items of a listicle, the posts of a live blog)
-                    kinds.append("good")
-                elif self.total[key] <= MAX_FILLER_CHARS and self.link_density(key) <= MAX_LINK_DENSITY \
-                        and not self.furniture(key, self.page_chars, weakest=2):
-                    kinds.append("filler")
-                else:
-                    kinds.append("bad")
+            at = next(i for i, child in enumerate(children) if child is node)
+            kinds = [self._kind(child, node, article_styles, before=i < at)
+                     for i, child in enumerate(children)]
             own = self.total[pkey] - sum(self.total[id(c)] for c in children)
             good_prose = sum(self.prose[id(c)] for c, k in zip(children, kinds) if k == "good")
             bad = sum(self.total[id(c)] for c, k in zip(children, kinds) if k == "bad")
@@ -343,18 +360,7 @@ class _Tree:
                                        or child.name == "p"):
                     picked.append(key)
             chosen.update(picked)
-            # short lines between two kept siblings: sub-headings, bylines of posts
-            inside = [i for i, (c, k) in enumerate(zip(children, kinds))
-                      if k == "node" or id(c) in chosen]
-            if inside:
-                for i in range(inside[0], inside[-1] + 1):
-                    if kinds[i] == "filler":
-                        chosen.add(id(children[i]))
-                # and the heading or caption that opens the first of them
-                i = inside[0] - 1
-                while i >= 0 and kinds[i] == "filler" and children[i].name in _TITLES:
-                    chosen.add(id(children[i]))
-                    i -= 1
+            chosen.update(_fillers_with(children, kinds, chosen))
             if own > 0 and clean and parent.name != "body":
                 loose.add(pkey)
             region_prose += sum(self.prose[k] for k in picked)
