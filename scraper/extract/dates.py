@@ -11,10 +11,15 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
+from scraper.extract.blocks import Block
+from scraper.extract.metadata import beside_article
 from scraper.extract.rules import RuleSet
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+#: A year anywhere, also inside a word ("2018年6月18日", "Karrasch3.11.2023").
+_ANY_YEAR = re.compile(r"(?<!\d)(?:199\d|20\d\d)(?!\d)")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WEEKDAY_COMMA = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?\s*,\s*")  # "Jum'at, "
@@ -28,6 +33,18 @@ _OFFSET = re.compile(r"[+-]\d{2}:\d{2}\Z")
 MAX_DATE_LINE_WORDS = 14
 #: Oldest plausible publish date (years); anything later than now + 1 day is rejected too.
 EARLIEST_YEAR = 1990
+#: Oldest plausible date of a web page (the web had few dated pages before).
+EARLIEST_WEB_YEAR = 1995
+#: Languages whose month names the date finder knows besides the page's own and the rule
+#: tables' `date_languages`: a page's chrome is often in another language than its text
+#: (a guess may miss too). The names come from dateparser's locale data; the page's
+#: language wins where two languages spell a month alike.
+FINDER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "sv", "da", "nb",
+                    "fi", "pl", "cs", "tr", "ru")
+#: A structured or shown date further than this (days) from the URL's is not the page's.
+URL_TRUST_DAYS = 31
+#: A line with more words than this is prose; a date in it is not the page's date.
+MAX_FINDER_WORDS = 24
 #: Date lines a page shows that are read to check its structured date, at most: each
 #: costs dateparser ~0.5 ms, and a news page lists dozens (its sidebar's stories).
 MAX_VISIBLE_LINES = 24
@@ -66,6 +83,12 @@ def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
         rest = m.group(1)
     rest = _WEEKDAY_COMMA.sub("", rest)
     rest = _SEPARATORS.sub(" ", rest).strip()
+    # The common forms are read here (~20 µs); the rest by dateparser (~2 ms a call).
+    if fast := _reader(_languages(language, rules)).whole(rest):
+        parsed = datetime.fromisoformat(fast.value)
+        if not _plausible(parsed, now):
+            return None
+        return DateLine(kind, fast.value + ((offset or "") if has_time(fast.value) else ""), site)
     parsed = _dateparse(rest, (language, *rules.date_languages))
     if parsed is None or not _plausible(parsed, now):
         return None
@@ -84,7 +107,7 @@ def normalise_date(value: str | None, now: datetime | None = None,
         parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
         parsed = _dateparse(value, languages)
-    if parsed is None or not _plausible(parsed, now):
+    if parsed is None or not _plausible(parsed, now, EARLIEST_WEB_YEAR):
         return None
     if _DATE_ONLY.fullmatch(value):
         return value
@@ -96,12 +119,13 @@ class VisibleDates:
     one or none of them to check their structured date."""
 
     def __init__(self, texts: Sequence[str], rules: RuleSet, language: str | None = None,
-                 limit: int = MAX_VISIBLE_LINES) -> None:
+                 limit: int = MAX_VISIBLE_LINES, *, blocks: Sequence[Block] = ()) -> None:
         self._texts = [t for t in texts if looks_like_date(t)]
         self._rules = rules
         self._language = language
         self._limit = limit
         self._parsed: dict[int, DateLine | None] = {}  # text index -> its publish date
+        self._blocks = blocks  # the whole page's, for `mentioned`
 
     def __iter__(self) -> Iterator[DateLine]:
         for i in range(min(len(self._texts), self._limit)):
@@ -117,6 +141,35 @@ class VisibleDates:
             if (line := self._line(i)) is not None:
                 yield line
 
+    def mentioned(self, day: str | None = None) -> str | None:
+        """The publish date named inside the page's short lines (`find_date`): the first
+        one labelled so ("Veröffentlicht am ..."), else the first unlabelled one, else the
+        first labelled as the last change ("Stand: ...", "Updated ..."); of `day` when given.
+        For pages whose date is in no structured data and on no line of its own."""
+        languages = _languages(self._language, self._rules, FINDER_LANGUAGES)
+        reader = _reader(languages)
+        first: dict[str, str] = {}
+        for text in self._mentions():
+            end = 0
+            while (found := reader.find(text, end)) is not None:
+                kind = _label_before(text[end:found.start], self._rules)
+                end = found.end
+                value = found.value + _zone_after(text, found, self._rules.zones)
+                if not _plausible(datetime.fromisoformat(value), None, EARLIEST_WEB_YEAR) \
+                        or (day and not value.startswith(day)):
+                    continue
+                if kind == "published":
+                    return value
+                first.setdefault(kind, value)
+        return first.get("") or first.get("modified")
+
+    def _mentions(self) -> Iterator[str]:
+        """Short lines that may name a date, outside comments, navigation and lists of
+        other stories: dates there are other texts'."""
+        for block in self._blocks:
+            if could_name_date(block.text) and not beside_article(block.container):
+                yield block.text
+
     def _line(self, i: int) -> DateLine | None:
         if i not in self._parsed:
             line = parse_date_line(self._texts[i], self._rules, self._language)
@@ -128,14 +181,34 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
                         url_date: str | None = None) -> str | None:
     """The publish date from the structured value, checked against the date lines the
     page shows; else the first shown (with its time when a later line of the same day
-    gives one); else the date in the URL."""
+    gives one); else one named among other words (`VisibleDates.mentioned`); else the
+    date in the URL.
+
+    A date in the URL is written once, when the page is made; a structured or shown date
+    more than a day from it is a template's (a sidebar's <time>, a stale year), and the
+    URL's day wins, with the time a line of that day shows. (Closer dates are the same
+    page's: updated, or republished a few days on.)"""
+    if structured and url_date and _days_apart(structured, url_date) > URL_TRUST_DAYS:
+        return _first_shown(visible, url_date) or _mentioned(visible, url_date) or url_date
     if structured and has_time(structured):
         return _checked(structured, visible.zoned() if isinstance(visible, VisibleDates)
                         else visible)
     shown = _first_shown(visible, structured)
     if structured:
         return shown if shown and shown.startswith(structured) else structured
-    return shown or url_date
+    if shown and url_date and _days_apart(shown, url_date) > URL_TRUST_DAYS:
+        shown = None
+    return shown or _mentioned(visible, url_date) or url_date
+
+
+def _mentioned(visible: Iterable[DateLine], day: str | None) -> str | None:
+    found = visible.mentioned(day) if isinstance(visible, VisibleDates) else None
+    return None if found and day and _days_apart(found, day) > URL_TRUST_DAYS else found
+
+
+def _days_apart(a: str, b: str) -> int:
+    """Days between the calendar dates of two ISO 8601 values."""
+    return abs((datetime.fromisoformat(a[:10]) - datetime.fromisoformat(b[:10])).days)
 
 
 def _checked(structured: str, visible: Iterable[DateLine]) -> str:
@@ -207,12 +280,46 @@ def _negated(offset: str) -> str:
     return ("+" if offset[0] == "-" else "-") + offset[1:]
 
 
-def _plausible(when: datetime, now: datetime | None) -> bool:
-    """Not before EARLIEST_YEAR and not later than a day from now (clocks and zones
+def _plausible(when: datetime, now: datetime | None, earliest: int = EARLIEST_YEAR) -> bool:
+    """Not before `earliest` (a year) and not later than a day from now (clocks and zones
     differ by less than that)."""
     now = now or datetime.now(timezone.utc)
     aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.year >= EARLIEST_YEAR and aware <= now + timedelta(days=1)
+    return when.year >= earliest and aware <= now + timedelta(days=1)
+
+
+_ZONE_AFTER = re.compile(r"\s*\(?([A-Za-z]{1,5})\)?(?![\w])")
+
+
+def _zone_after(text: str, found: FoundDate, zones: dict[str, str]) -> str:
+    """The UTC offset of a zone named right after a found time ("9:00AM (UTC)"), or ""."""
+    if not has_time(found.value):
+        return ""
+    m = _ZONE_AFTER.match(text, found.end)
+    return zones.get(m.group(1).upper(), "") if m else ""
+
+
+def _label_before(prefix: str, rules: RuleSet) -> str:
+    """"published" or "modified" when the words before a date end with (or hold, a name
+    or a word between) such a label; "" when they hold none. The nearest label counts."""
+    words = [m.start() for m in re.finditer(r"(?<!\S)\S", prefix)]
+    for start in reversed(words[-6:]):
+        tail = prefix[start:]
+        for kind, label in (("modified", rules.modified_label), ("published", rules.date_label)):
+            if (m := label.match(tail)) and not _inside_word(tail, m.end()):
+                return kind
+    return ""
+
+
+def _inside_word(text: str, i: int) -> bool:
+    """Does position `i` split a word ("Stand" of "Standort")?"""
+    return 0 < i < len(text) and text[i - 1].isalpha() and text[i].isalpha()
+
+
+def could_name_date(text: str) -> bool:
+    """Cheap test for `VisibleDates.mentioned`: a short line that names a plausible year."""
+    return len(text) < 12 * MAX_FINDER_WORDS and bool(_ANY_YEAR.search(text)) \
+        and len(text.split()) <= MAX_FINDER_WORDS
 
 
 def _take_zone(text: str, zones: dict[str, str]) -> tuple[str, str | None]:
@@ -227,9 +334,12 @@ def _take_zone(text: str, zones: dict[str, str]) -> tuple[str, str | None]:
     return text, None
 
 
+@lru_cache(maxsize=2048)
 def _dateparse(text: str, languages: tuple[str | None, ...]) -> datetime | None:
     """dateparser, one language at a time in the order given. Without a language it
-    tries all of its ~200 locales (~25 ms a call), so a guess and a short fixed list it is."""
+    tries all of its ~200 locales (~25 ms a call), so a guess and a short fixed list it is.
+    Memoised: a page's date lines are read by the text rules and again as visible dates,
+    and sites repeat their lines from page to page."""
     import dateparser  # imported here: it costs ~0.3 s and only date lines need it
 
     settings = {
@@ -251,3 +361,136 @@ def _dateparse(text: str, languages: tuple[str | None, ...]) -> datetime | None:
         if result is not None:
             return result
     return None
+
+
+# --- Dates in text, read without dateparser --------------------------------------------
+# dateparser costs ~2 ms a call and most date lines take one of a few forms; these are read
+# here with regular expressions, the month and weekday names coming from dateparser's own
+# locale data (so every language it knows is covered the same way).
+
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december")
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_YEAR_PART = r"(?P<year>(?:19|20)\d{2})"
+_DAY_PART = r"(?P<day>0?[1-9]|[12]\d|3[01])"
+_MON_PART = r"(?P<mon>0?[1-9]|1[0-2])"
+#: A time after the date: "14:30", "um 23:30 Uhr", "| 9:25pm", "klo 14.00", "T10:08:58".
+_TIME_AFTER = re.compile(
+    r"(?:\s*[T,|·•@/–—-]?\s*)(?:(?:um|at|à|a\s+las|alle|om|kl\.?|klo|pukul|jam|o)\s+)?"
+    r"(?P<hh>[01]?\d|2[0-3])[:.h](?P<mm>[0-5]\d)(?::(?P<ss>[0-5]\d))?(?:\.\d+)?(?![\d.:])"
+    r"(?:\s*(?P<ap>[ap])\.?\s?m\b\.?)?(?:\s*(?:uhr|h)\b)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date found in a text: where it stands and its ISO 8601 value (no offset: the
+    caller reads the zone)."""
+
+    start: int
+    end: int
+    value: str
+
+
+class _Reader:
+    """The date forms of one tuple of languages, compiled: numeric (ISO, day first, year
+    first, CJK) and with a month name ("5. Mai 2020", "May 5, 2020", "5 de mayo de 2020")."""
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        from dateparser.languages.loader import default_loader  # see _dateparse
+
+        self.months: dict[str, int] = {}
+        self.weekdays: set[str] = set()
+        self.month_first = False  # numeric dates read month first (en: 04/05/2020 = Apr 5)
+        order = None
+        for language in languages:
+            try:
+                info = default_loader.get_locale(language).info
+            except (KeyError, ValueError, TypeError):
+                continue  # a language dateparser does not know
+            order = order or info.get("date_order")
+            for number, key in enumerate(_MONTH_KEYS, 1):
+                for word in info.get(key, ()):
+                    word = word.casefold().rstrip(".")
+                    if len(word) >= 3 and word.isalpha():  # "5月" is read by the CJK form
+                        self.months.setdefault(word, number)  # the first language wins
+            for key in _WEEKDAY_KEYS:
+                self.weekdays.update(w.casefold().rstrip(".") for w in info.get(key, ()))
+        self.month_first = order == "MDY"
+        names = "|".join(re.escape(m) for m in sorted(self.months, key=len, reverse=True))
+        month = rf"(?<![^\W\d_])(?P<name>{names or '(?!x)x'})(?![^\W\d_])\.?"
+        ordinal = r"(?:\.|º|°|er|st|nd|rd|th)?"
+        self.forms = tuple(re.compile(p, re.IGNORECASE) for p in (
+            rf"(?<![\d.]){_YEAR_PART}-{_MON_PART}-{_DAY_PART}(?!\d)",
+            rf"(?<![\d.]){_YEAR_PART}\.\s?{_MON_PART}\.\s?{_DAY_PART}(?![\d])\.?",
+            rf"{_YEAR_PART}\s*[年년]\s*{_MON_PART}\s*[月월]\s*{_DAY_PART}\s*[日일]",
+            rf"(?<![\d.])(?P<a>\d{{1,2}})(?P<sep>[./-])\s?(?P<b>\d{{1,2}})(?P=sep)\s?{_YEAR_PART}(?!\d)",
+            rf"(?<![\d.]){_DAY_PART}{ordinal}\s*(?:de\s+)?{month},?\s*(?:de\s+|del\s+)?{_YEAR_PART}(?!\d)",
+            rf"{month}\s+{_DAY_PART}(?:st|nd|rd|th)?,?\s+{_YEAR_PART}(?!\d)",
+        ))
+
+    def find(self, text: str, start: int = 0) -> FoundDate | None:
+        """The first valid date in `text` from `start`, with the time right after it."""
+        best: FoundDate | None = None
+        for form in self.forms:
+            for m in form.finditer(text, start):
+                if best is not None and m.start() >= best.start:
+                    break
+                if (found := self._value(m, text)) is not None:
+                    best = found
+                    break
+        return best
+
+    def _value(self, m: re.Match[str], text: str) -> FoundDate | None:
+        groups = m.groupdict()
+        year = int(groups["year"])
+        if groups.get("name"):
+            month, day = self.months[groups["name"].casefold()], int(groups["day"])
+        elif groups.get("a"):
+            a, b = int(groups["a"]), int(groups["b"])
+            month_first = self.month_first and groups["sep"] != "." and a <= 12
+            day, month = (b, a) if month_first else (a, b)
+        else:
+            month, day = int(groups["mon"]), int(groups["day"])
+        try:
+            when = datetime(year, month, day)
+        except ValueError:
+            return None
+        end, value = m.end(), when.date().isoformat()
+        if t := _TIME_AFTER.match(text, end):
+            hour = int(t.group("hh"))
+            if t.group("ap"):
+                if hour > 12:
+                    return FoundDate(m.start(), end, value)
+                hour = hour % 12 + (12 if t.group("ap").lower() == "p" else 0)
+            when = when.replace(hour=hour, minute=int(t.group("mm")), second=int(t.group("ss") or 0))
+            end, value = t.end(), when.isoformat()
+        return FoundDate(m.start(), end, value)
+
+    def whole(self, text: str) -> FoundDate | None:
+        """The date when `text` is nothing else (a leading weekday aside)."""
+        first = text.split(" ", 1)[0].casefold().rstrip(".,")
+        start = len(text.split(" ", 1)[0]) + 1 if first in self.weekdays and " " in text else 0
+        found = self.find(text, start)
+        if found is None or found.start != start or found.end != len(text):
+            return None
+        if "/" in text[found.start:found.end] and self.month_first:
+            return None  # "12/01/2024" in English: left to dateparser, which knows the locale
+        return found
+
+
+@lru_cache(maxsize=64)
+def _reader(languages: tuple[str, ...]) -> _Reader:
+    return _Reader(languages)
+
+
+def _languages(language: str | None, rules: RuleSet, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The page's language, the rule tables' date languages, then `extra`, without repeats."""
+    return tuple(dict.fromkeys(l for l in (language, *rules.date_languages, *extra) if l))
+
+
+def find_date(text: str, languages: tuple[str, ...]) -> FoundDate | None:
+    """The first date `text` names, in any of `languages` ("Veröffentlicht am 6. Mai 2014",
+    "Posted on March 3, 2020 by ..."), or None."""
+    if not _ANY_YEAR.search(text):
+        return None
+    return _reader(languages).find(text)

@@ -141,7 +141,10 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
     there whatever `want_date` says (a structured time without a zone needs them too).
     """
     top = blocks[:_TOP_BLOCKS]
-    dates = VisibleDates([block.text for block in top], rules, meta.language_hint())
+    # All the blocks too: small sites name the date among other words, often under the
+    # article ("Veröffentlicht am 6. Mai 2014 von ...").
+    dates = VisibleDates([block.text for block in top], rules, meta.language_hint(),
+                         blocks=blocks)
     if not want_writers:
         return dates, []
     found = Meta()

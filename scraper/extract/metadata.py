@@ -449,6 +449,12 @@ def _tags(keywords, metas: dict[str, str]) -> list[str]:
     return tags[:50]
 
 
+def beside_article(tag: Tag) -> bool:
+    """Is `tag` in comments, navigation, a sidebar, a footer or a list of other stories?
+    Dates there are those of other texts."""
+    return _in_other_region(tag)
+
+
 def _time_tag(tags) -> str | None:
     for tag in tags[:5]:
         value = tag.get("datetime")
