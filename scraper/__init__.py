@@ -2,13 +2,12 @@
 
 __version__ = "0.1.0"
 
-from scraper.errors import ExtractError, InputError, ScraperError
+from scraper.errors import InputError, ScraperError
 from scraper.extract import clean_text, extract_html
 from scraper.record import SCHEMA_VERSION, Article
 
 __all__ = [
     "Article",
-    "ExtractError",
     "InputError",
     "SCHEMA_VERSION",
     "ScraperError",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -23,8 +22,17 @@ except ImportError:  # earlier typer uses click itself
     from click import exceptions as click_errors
 
 from scraper import __version__
-from scraper.errors import InputError, ScraperError
-from scraper.settings import DedupSettings, FetchSettings, bounds, load_settings
+from scraper.errors import (
+    AlreadyRunning,
+    ConfigError,
+    FetchError,
+    InputError,
+    OutputError,
+    ScraperError,
+    StateError,
+    UsageError,
+)
+from scraper.settings import CrawlSettings, DedupSettings, bounds, load_settings
 from scraper.summary import summary_lines
 
 log = logging.getLogger("scraper")
@@ -39,6 +47,25 @@ class ExitCode:
     INTERNAL = 70
     LOCKED = 75  # EX_TEMPFAIL: another run holds the state; cron can simply try next time
     INTERRUPTED = 130
+
+
+#: The exit code of each error class: the first class in this order that an error is an
+#: instance of decides (so AlreadyRunning comes before the StateError it is).
+EXIT_CODES: tuple[tuple[type[ScraperError], int], ...] = (
+    (AlreadyRunning, ExitCode.LOCKED),
+    (UsageError, ExitCode.USAGE),
+    (ConfigError, ExitCode.USAGE),
+    (InputError, ExitCode.INPUT_FAILED),
+    (OutputError, ExitCode.INPUT_FAILED),
+    (StateError, ExitCode.INPUT_FAILED),
+    (FetchError, ExitCode.INPUT_FAILED),
+    (ScraperError, ExitCode.INPUT_FAILED),
+)
+
+
+def exit_code(exc: ScraperError) -> int:
+    """The documented exit code of an error (EXIT_CODES)."""
+    return next(code for cls, code in EXIT_CODES if isinstance(exc, cls))
 
 
 HELP = """Turn news pages and text dumps into clean, deduplicated article records (JSON Lines).
@@ -198,9 +225,12 @@ ThresholdOption = Annotated[Optional[float], typer.Option(
     f"({bounds(DedupSettings, 'threshold')}) [default: 0.5].")]
 
 #: The flag that sets each setting, for messages about its value.
-_FLAGS = {"dedup__threshold": "--threshold", "fetch__delay": "--delay",
-          "fetch__concurrency": "--concurrency", "fetch__per_host": "--per-host",
-          "fetch__user_agent": "--user-agent", "rules__paths": "--rules"}
+_FLAGS = {"dedup__threshold": "--threshold", "crawl__delay": "--delay",
+          "crawl__concurrency": "--concurrency", "crawl__per_host": "--per-host",
+          "crawl__user_agent": "--user-agent", "crawl__proxy": "--proxy",
+          "crawl__max_pages": "--max-pages", "crawl__depth": "--depth",
+          "crawl__follow": "--follow", "crawl__since": "--since",
+          "crawl__workers": "--workers", "rules__paths": "--rules"}
 
 
 @app.command(cls=_Command)
@@ -363,14 +393,16 @@ def crawl(
     follow: Annotated[Optional[str], typer.Option(
         "--follow", metavar="REGEX",
         help="Treat HTML sources as section pages: follow their links whose URL matches REGEX.")] = None,
-    depth: Annotated[int, typer.Option(
-        "--depth", min=1, help="With --follow: also follow matching links found on the "
-        "followed pages, this many levels deep.")] = 1,
+    depth: Annotated[Optional[int], typer.Option(
+        "--depth", help="With --follow: also follow matching links found on the "
+        f"followed pages, this many levels deep ({bounds(CrawlSettings, 'depth')}) "
+        "[default: 1].")] = None,
     since: Annotated[Optional[str], typer.Option(
         "--since", metavar="DATE", help="Skip feed and sitemap entries dated before DATE "
         "(ISO 8601: 2024-05-01 or 2024-05-01T06:00+07:00).")] = None,
     max_pages: Annotated[Optional[int], typer.Option(
-        "--max-pages", min=1, help="Fetch at most this many articles in this run.")] = None,
+        "--max-pages", min=1, help="Fetch at most this many articles in this run "
+        "([crawl] max_pages).")] = None,
     refresh: Annotated[bool, typer.Option(
         "--refresh", help="Fetch articles seen by earlier runs again (conditional GET: "
         "unchanged ones cost a 304).")] = False,
@@ -381,18 +413,22 @@ def crawl(
         "--allow-private", help="Fetch hosts on private, loopback and link-local addresses "
         "(refused by default: feeds and sitemaps are untrusted).")] = False,
     delay: Annotated[Optional[float], typer.Option(
-        "--delay", help=f"Seconds between requests to one host ({bounds(FetchSettings, 'delay')}) "
+        "--delay", help=f"Seconds between requests to one host ({bounds(CrawlSettings, 'delay')}) "
         "[default: 1; raised to robots.txt Crawl-delay].")] = None,
     concurrency: Annotated[Optional[int], typer.Option(
         "--concurrency", help="Requests in flight in all "
-        f"({bounds(FetchSettings, 'concurrency')}) [default: 16].")] = None,
+        f"({bounds(CrawlSettings, 'concurrency')}) [default: 16].")] = None,
     per_host: Annotated[Optional[int], typer.Option(
         "--per-host", help="Requests in flight to one host "
-        f"({bounds(FetchSettings, 'per_host')}) [default: 2].")] = None,
+        f"({bounds(CrawlSettings, 'per_host')}) [default: 2].")] = None,
     user_agent: Annotated[Optional[str], typer.Option(
         "--user-agent", help="User-Agent header; name yourself and a contact URL.")] = None,
-    workers: Annotated[int, typer.Option(
-        "--workers", "-w", min=1, help="Extract pages in this many processes.")] = 1,
+    proxy: Annotated[Optional[str], typer.Option(
+        "--proxy", metavar="URL", help="Send every request through this HTTP(S) proxy "
+        "(http://host:port; [crawl] proxy, [sites] for one site).")] = None,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", "-w", min=1, help="Extract pages in this many processes "
+        "[default: 1].")] = None,
     threshold: ThresholdOption = None,
     keep_duplicates: KeepDuplicatesOption = False,
     rules: RulesOption = None,
@@ -422,21 +458,24 @@ def crawl(
       scraper crawl https://example.com/news/ --follow '/read/\d+' --depth 2
       scraper crawl @sources.txt --state ~/.scraper -o news.jsonl -q --log-format json
     """
-    from scraper.crawl import CrawlOptions
     from scraper.pipeline import run_crawl
 
     config = _common(ctx, quiet, log_format, config)
+    _regex(follow)
+    _since(since)
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
-                                   dedup__threshold=threshold, fetch__delay=delay,
-                                   fetch__concurrency=concurrency, fetch__per_host=per_host,
-                                   fetch__user_agent=user_agent,
+                                   dedup__threshold=threshold, crawl__delay=delay,
+                                   crawl__concurrency=concurrency, crawl__per_host=per_host,
+                                   crawl__user_agent=user_agent, crawl__proxy=proxy,
+                                   crawl__max_pages=max_pages, crawl__depth=depth,
+                                   crawl__follow=follow, crawl__since=since,
+                                   crawl__refresh=True if refresh else None,
+                                   crawl__workers=workers,
                                    fetch__allow_private=True if allow_private else None,
                                    rules__paths=_paths(rules))
-    options = CrawlOptions(follow=_regex(follow), depth=depth, since=_since(since),
-                           max_pages=max_pages, refresh=refresh, workers=workers)
     with _progress("crawl", ctx) as on_progress, \
             _record_sink(out, state, settings, force_empty) as (sink, st):
-        summary = run_crawl(sources, settings, sink, options=options, state=st, warc=warc,
+        summary = run_crawl(sources, settings, sink, state=st, warc=warc,
                             on_progress=on_progress, rules=rule_set)
     _crawl_report(summary)
 
@@ -459,18 +498,16 @@ def demo(
     path robots.txt disallows. Crawls the feed and the sitemap (robots.txt obeyed, a
     0.2 s per-host delay instead of 1 s), writes the records to --out and prints them.
     """
-    from scraper.crawl import CrawlOptions
     from scraper.demo import serve
     from scraper.pipeline import run_crawl
 
     config = _common(ctx, quiet, log_format, config)
-    settings, rule_set = _settings(config, fetch__allow_private=True, fetch__delay=0.2)
+    settings, rule_set = _settings(config, fetch__allow_private=True, crawl__delay=0.2)
     with serve() as base, _progress("demo", ctx) as on_progress, \
             _record_sink(out, state, settings, False) as (sink, st):
         log.info("demo site at %s", base)
         summary = run_crawl([f"{base}/feed.xml", f"{base}/sitemap.xml"], settings, sink,
-                            options=CrawlOptions(), state=st, on_progress=on_progress,
-                            rules=rule_set)
+                            state=st, on_progress=on_progress, rules=rule_set)
     lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
     for line in lines:
         record = json.loads(line)
@@ -484,8 +521,7 @@ def demo(
 
 def _usage(message: str) -> NoReturn:
     """Bad usage found after parsing: one error line, exit 2."""
-    log.error("%s", message)
-    raise typer.Exit(ExitCode.USAGE)
+    raise UsageError(message)
 
 
 def _paths(paths: list[Path] | None) -> tuple[str, ...] | None:
@@ -546,7 +582,7 @@ def _record_sink(out: Path | None, state_dir: Path | None, settings,
     Without a state, a file is replaced only when there is something to write."""
     # Imported here: the state pulls in the duplicate index (numpy, datasketch, scipy),
     # half a second that --help and usage errors need not wait for.
-    from scraper.store import AlreadyRunning, AppendOutput, JsonlOutput, RunLock, State
+    from scraper.store import AppendOutput, JsonlOutput, RunLock, State
 
     if state_dir is None:
         with JsonlOutput(out, force_empty=force_empty) as sink:
@@ -556,17 +592,13 @@ def _record_sink(out: Path | None, state_dir: Path | None, settings,
         return
     from scraper.dedup.minhash import params_for
 
-    try:
-        with RunLock(state_dir), State.open(state_dir, params_for(settings.dedup)) as state:
-            if out is None:
-                with JsonlOutput(None) as sink:
-                    yield sink, state
-            else:
-                with AppendOutput(out, state.output_size(out)) as sink:
-                    yield sink, state
-    except AlreadyRunning as exc:
-        log.error("%s", exc)
-        raise typer.Exit(ExitCode.LOCKED) from exc
+    with RunLock(state_dir), State.open(state_dir, params_for(settings.dedup)) as state:
+        if out is None:
+            with JsonlOutput(None) as sink:
+                yield sink, state
+        else:
+            with AppendOutput(out, state.output_size(out)) as sink:
+                yield sink, state
 
 
 def _finish(command: str, summary) -> None:
@@ -577,14 +609,12 @@ def _finish(command: str, summary) -> None:
 
 
 def _settings(config: Path | None, **overrides):
-    """The run's settings and phrase tables, loaded once; a bad value is bad usage."""
+    """The run's settings and phrase tables, loaded once (a bad value or table is a
+    ConfigError: bad usage)."""
     from scraper.pipeline import load_rule_tables
 
-    try:
-        settings = load_settings(config, flags=_FLAGS, **overrides)
-        return settings, load_rule_tables(settings.rules)
-    except ScraperError as exc:
-        _usage(str(exc))
+    settings = load_settings(config, flags=_FLAGS, **overrides)
+    return settings, load_rule_tables(settings.rules)
 
 
 @contextmanager
@@ -619,15 +649,9 @@ def _run(fmt: LogFormat) -> int:
     except typer.Abort:
         log.error("aborted")
         return ExitCode.INPUT_FAILED
-    except InputError as exc:
+    except ScraperError as exc:  # its class says which stage failed, and the exit code
         log.error("%s", exc)
-        return ExitCode.INPUT_FAILED
-    except ScraperError as exc:
-        log.error("%s", exc)
-        return ExitCode.USAGE
-    except (OSError, sqlite3.Error) as exc:  # disk full, output or state unwritable
-        log.error("cannot write: %s", exc)
-        return ExitCode.INPUT_FAILED
+        return exit_code(exc)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
         log.error("internal error: %s: %s", type(exc).__name__, exc)
         return ExitCode.INTERNAL

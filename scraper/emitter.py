@@ -1,30 +1,46 @@
 """The end of every pipeline: check each record against the duplicate index, write the
 ones to keep, then remember them (and, with a state, commit), in that order.
 
-Order is what makes cron runs safe: a record is written and handed to the OS before the
-state says so; a run killed in between leaves a line the next run finds past the committed
-length of the output and enters into the state instead of writing it again.
+Order is what makes cron runs safe, and `Emitter.emit` is the one place it is kept: a
+record is written and handed to the OS before the state says so; a run killed in between
+leaves a line the next run finds past the committed length of the output and enters into
+the state instead of writing it again (`_recover`). Every commit of a run goes through
+`_commit`, with the output's length.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from scraper.dedup import DuplicateIndex, MemoryStore, Verdict
-from scraper.errors import InputError
+from pathlib import Path
+
+from scraper.errors import StateError
 from scraper.record import Article
 from scraper.settings import Settings
-from scraper.store import AppendOutput, State
+from scraper.store.state import RunState, Validators
 from scraper.summary import CrawlSummary, Summary
 
 log = logging.getLogger("scraper")
 
 
 class Sink(Protocol):
-    def write(self, article: Article) -> None: ...
+    """Where records go (`scraper.store.output`: JsonlOutput, AppendOutput)."""
+
+    #: Lines a killed run wrote after the state's last commit (to enter, not write again).
+    recovered: Sequence[str]
+
+    def write(self, article: Article) -> None:
+        """Write one record as one whole line, handed to the OS when it returns."""
+    def position(self) -> tuple[Path, int] | None:
+        """(path, length) to commit with the state, or None when the sink has none."""
+
+
+#: A fetch log entry that goes with a record: (URL key, what the server said).
+Fetched = tuple[str, Validators]
 
 
 @dataclass
@@ -41,7 +57,7 @@ class Emitter:
     """Dedup and write records; with a `State`, persistently and crash-safely."""
 
     def __init__(self, settings: Settings, sink: Sink, summary: Summary | CrawlSummary,
-                 state: State | None = None, *, report: bool = False) -> None:
+                 state: RunState | None = None, *, report: bool = False) -> None:
         self.settings = settings
         self.sink = sink
         self.summary = summary
@@ -49,18 +65,33 @@ class Emitter:
         self.index = DuplicateIndex.from_settings(state or MemoryStore(), settings.dedup)
         self.clusters: dict[str, Cluster] | None = {} if report else None
         self._this_run: set[str] = set()  # ids handled in this run
-        if state is not None and isinstance(sink, AppendOutput):
-            self._recover(sink)
+        if state is not None:
+            self._recover()
 
-    def emit(self, articles: Iterable[Article]) -> None:
-        """Check, write and remember each record, in order; commit the state after each."""
-        for verdict in self.index.check_many(list(articles)):
+    def emit(self, articles: Iterable[Article], *, fetched: Iterable[Fetched] = ()) -> None:
+        """Check, write and remember each record, in order, and commit after each: the
+        record is written (handed to the OS), then entered in the index, with the last
+        one the `fetched` log entries that go with it are staged, then the state commits
+        all of it at once with the output's new length. Killed before the commit, the
+        next run re-enters the line (`_recover`); after it, there is nothing to redo."""
+        batch = list(articles)
+        # One at a time: a record is checked against the ones entered before it.
+        for number, verdict in enumerate(self.index.check_many(batch), 1):
             self._handle(verdict)
+            if number == len(batch):
+                self._stage(fetched)
             self._commit()
 
-    def commit(self) -> None:
-        """Commit the state now (with the output's length), for changes made outside."""
+    def commit(self, *, fetched: Iterable[Fetched] = ()) -> None:
+        """Commit the state now (with the output's length): `fetched` entries, and the
+        changes staged on the state since the last commit (failures)."""
+        self._stage(fetched)
         self._commit()
+
+    def _stage(self, fetched: Iterable[Fetched]) -> None:
+        if self.state is not None:
+            for key, validators in fetched:
+                self.state.stage_fetch(key, validators)
 
     def _handle(self, verdict: Verdict) -> None:
         count = self.summary.count  # under the record's source: for a crawl, the URL asked for
@@ -105,20 +136,19 @@ class Emitter:
                                    "reason": reason, "similarity": article.similarity})
 
     def _commit(self) -> None:
-        if self.state is None:
-            return
-        if isinstance(self.sink, AppendOutput):
-            self.state.set_output_size(self.sink.path, self.sink.committed_size)
-        self.state.commit()
+        """The one commit of the state: everything staged, with the output's length."""
+        if self.state is not None:
+            self.state.commit(self.sink.position())
 
-    def _recover(self, sink: AppendOutput) -> None:
+    def _recover(self) -> None:
         """Enter records a killed run wrote after its last commit, without writing them."""
         records = []
-        for line in sink.recovered:
+        for line in self.sink.recovered:
             try:
                 records.append(Article.from_json(line))
             except ValueError as exc:
-                raise InputError(f"{sink.path}: a line after the last committed one is not a "
+                where = (self.sink.position() or ("the output",))[0]
+                raise StateError(f"{where}: a line after the last committed one is not a "
                                  f"record ({exc}); move the file away to start a new one") from exc
         for verdict in self.index.check_many(records):
             if verdict.reason != "seen":

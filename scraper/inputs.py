@@ -161,3 +161,20 @@ def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[
 
 __all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "iter_lines", "read_bytes",
            "read_text", "sniff_page"]
+
+
+def read_url_file(path: Path) -> list[str]:
+    """URLs listed in a file (one per line; blank lines and # comments ignored)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the URL list: {exc}") from exc
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def expand_sources(args: list[str]) -> list[str]:
+    """Command-line crawl sources: URLs as they are, `@FILE` as the URLs it lists."""
+    urls: list[str] = []
+    for arg in args:
+        urls.extend(read_url_file(Path(arg[1:])) if arg.startswith("@") else [arg])
+    return urls

@@ -5,24 +5,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 from scraper.emitter import Emitter, Sink
-from scraper.errors import ConfigError, InputError, NotHtml
+from scraper.errors import ConfigError, InputError, NotHtml, UsageError
 from scraper.extract import TemplateLines, clean_text, extract_html
 from scraper.extract.rules import RuleSet, default_rules, load_rules
 from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text, sniff_page
 from scraper.record import Article
 from scraper.settings import CleanSettings, RulesSettings, Settings
-from scraper.store import State
+from scraper.store.state import RunState
 from scraper.summary import CrawlSummary, Summary
 from scraper.workers import process_pool
-
-if TYPE_CHECKING:
-    from scraper.crawl import CrawlOptions
 
 log = logging.getLogger("scraper")
 
@@ -36,10 +32,7 @@ def load_rule_tables(settings: RulesSettings) -> RuleSet:
     (`[rules] paths`, `--rules`) after them. A bad table is a ConfigError."""
     if not settings.paths:
         return default_rules()
-    folder = resources.files("scraper.extract") / "rules"
-    bundled = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
-                     key=lambda entry: entry.name)
-    return load_rules([*bundled, *(Path(path) for path in settings.paths)])
+    return load_rules([Path(path) for path in settings.paths], bundled=True)
 
 
 def run_clean(args: list[str], settings: Settings, out: Sink, *,
@@ -104,10 +97,10 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
     written by this process, one whole line at a time, in the order of the inputs. An
     input that is not HTML (JSON, PDF, plain text, XML, binary data) is skipped with a
     warning naming what it is, unless `as_html`. `url` is for one page only (a file or
-    stdin): anything else is a ConfigError (bad usage).
+    stdin): anything else is a UsageError.
     """
     if url is not None and (len(args) != 1 or Path(args[0]).is_dir()):
-        raise ConfigError("--url is the URL of one page: give exactly one file (or -), "
+        raise UsageError("--url is the URL of one page: give exactly one file (or -), "
                           "not a folder or several")
     rules = rules or load_rule_tables(settings.rules)
     summary = Summary()
@@ -141,7 +134,7 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
 def run_dedup(args: list[str], settings: Settings, out: Sink, *,
               on_error: Callable[[InputError], None],
               on_progress: Callable[[int, int], None] | None = None,
-              state: State | None = None, stdin: BinaryIO | None = None,
+              state: RunState | None = None, stdin: BinaryIO | None = None,
               report: list[dict] | None = None) -> Summary:
     """Deduplicate records (JSON Lines from any command, or any tool writing the schema).
 
@@ -163,18 +156,34 @@ def run_dedup(args: list[str], settings: Settings, out: Sink, *,
     return summary
 
 
-def run_crawl(sources: list[str], settings: Settings, out: Sink, *, options: CrawlOptions,
-              state: State | None = None, warc: Path | None = None,
+def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
+              state: RunState | None = None, warc: Path | None = None,
               on_progress: Callable[[int, int], None] | None = None,
               rules: RuleSet | None = None) -> CrawlSummary:
-    """Crawl `sources` (URLs, feeds, sitemaps, section pages, @files of them) into `out`."""
+    """Crawl `sources` (URLs, feeds, sitemaps, section pages, @files of them) into `out`,
+    as `settings.crawl` says. Rule tables (phrase and pagination) are loaded here, once."""
     import asyncio
+    import re
 
-    from scraper.crawl import Crawler, expand_sources
+    from scraper.crawl import Crawl, CrawlStats
+    from scraper.discover import parse_when
+    from scraper.discover.pagination import bundled_table
+    from scraper.discover.pagination import load_rules as pagination_rules
+    from scraper.extract.pages import PagerWords
     from scraper.fetch import Fetcher, WarcLog
+    from scraper.inputs import expand_sources
 
+    crawl = settings.crawl
+    try:
+        follow = re.compile(crawl.follow) if crawl.follow else None
+    except re.error as exc:
+        raise ConfigError(f"crawl.follow: not a regular expression: {exc}") from exc
+    since = parse_when(crawl.since) if crawl.since else None
+    if crawl.since and since is None:
+        raise ConfigError(f"crawl.since: {crawl.since!r} is not an ISO 8601 date")
     urls = expand_sources(sources)
     rules = rules or load_rule_tables(settings.rules)
+    table = bundled_table()
     summary = CrawlSummary()
     summary.sources = len(urls)
     emitter = Emitter(settings, out, summary, state)
@@ -182,8 +191,10 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *, options: Cra
 
     async def main() -> None:
         async with Fetcher(settings.fetch, warc=warc_log) as fetcher:
-            await Crawler(fetcher, emitter, summary, options, state, rules=rules,
-                          on_progress=on_progress).run(urls)
+            await Crawl(fetcher, emitter, CrawlStats(summary), crawl, rules=rules,
+                        pagination=pagination_rules(table),
+                        pager=PagerWords.from_table(table["generic"]), follow=follow,
+                        since=since, state=state, on_progress=on_progress).run(urls)
     try:
         asyncio.run(main())
     finally:

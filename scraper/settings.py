@@ -62,17 +62,41 @@ class DedupSettings:
     num_perm: int = _at_least(128, 16)
 
 
+#: Names the tool and where to reach its operator; sites block anonymous defaults.
+DEFAULT_USER_AGENT = "scraper/{version} (+https://github.com/scraper-news/scraper)"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """Fetch settings for one site (`[sites."example.com"]`, the host or any subdomain of
+    it): the ones a site needs that the run's defaults do not give. Unset keys (None)
+    take the run's value."""
+
+    #: Seconds between two requests to the site (raised to its robots.txt Crawl-delay).
+    delay: float | None = _at_least(None, 0)
+    user_agent: str | None = None
+    #: An HTTP(S) proxy URL for this site only ("" for none, overriding [crawl] proxy).
+    proxy: str | None = None
+    #: Extra request headers (a cookie-consent cookie, an Accept-Language).
+    headers: dict[str, str] = field(default_factory=dict)
+    obey_robots: bool | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
-    """How politely and how far the fetcher goes."""
+    """What the fetcher is told: the transport keys of `[fetch]`, plus the politeness of
+    `[crawl]` and the `[sites]` tables, which `load_settings` copies in (they are set
+    there, once; the fetcher reads them here)."""
 
-    #: Names the tool and where to reach its operator; sites block anonymous defaults.
-    user_agent: str = "scraper/{version} (+https://github.com/scraper-news/scraper)"
-    #: Seconds between two requests to one host (raised to robots.txt Crawl-delay).
+    user_agent: str = DEFAULT_USER_AGENT
     delay: float = _at_least(1.0, 0)
-    #: Requests in flight at once, in all and to one host.
-    concurrency: int = _at_least(16, 1)
+    #: Requests in flight to one host.
     per_host: int = _at_least(2, 1)
+    #: An HTTP(S) proxy URL every request goes through ("": none; the environment's
+    #: HTTP_PROXY is never read behind the user's back).
+    proxy: str = ""
+    #: Per-site settings by domain.
+    sites: dict[str, SiteSettings] = field(default_factory=dict)
     #: Seconds: to connect, between two reads, and for a whole response.
     connect_timeout: float = _at_least(10.0, 0.1)
     read_timeout: float = _at_least(20.0, 0.1)
@@ -91,11 +115,55 @@ class FetchSettings:
     #: Fetch URLs whose host resolves to private, loopback or link-local addresses.
     allow_private: bool = False
 
+    def site(self, host: str) -> SiteSettings:
+        """The `[sites]` entry for `host` (the longest domain it is or is under), or the
+        empty one."""
+        host = host.lower().rstrip(".")
+        best = ""
+        for domain in self.sites:
+            if (host == domain or host.endswith("." + domain)) and len(domain) > len(best):
+                best = domain
+        return self.sites[best] if best else _NO_SITE
+
+
+_NO_SITE = SiteSettings()
+#: Keys of FetchSettings that the file sets elsewhere: the key -> where it is set now.
+_SET_ELSEWHERE = {"user_agent": "[crawl] user_agent", "delay": "[crawl] delay",
+                  "per_host": "[crawl] per_host", "proxy": "[crawl] proxy",
+                  "sites": "[sites.\"example.com\"]", "concurrency": "[crawl] concurrency"}
+
 
 @dataclass(frozen=True, slots=True)
 class CrawlSettings:
-    """What a crawl with --state does about article URLs that keep failing."""
+    """How a crawl goes: how fast, how far, what it follows, and (with --state) what it
+    does about article URLs that keep failing."""
 
+    #: Requests in flight at once, in all and to one host.
+    concurrency: int = _at_least(16, 1)
+    per_host: int = _at_least(2, 1)
+    #: Seconds between two requests to one host (raised to robots.txt Crawl-delay).
+    delay: float = _at_least(1.0, 0)
+    #: Names the tool and where to reach its operator; sites block anonymous defaults.
+    user_agent: str = DEFAULT_USER_AGENT
+    #: An HTTP(S) proxy URL for every request ("": none).
+    proxy: str = ""
+    #: Article URLs fetched at most in one run (0: no limit; --max-pages).
+    max_pages: int = _at_least(0, 0)
+    #: Pages of one split article joined at most (its first page included).
+    max_article_pages: int = _at_least(20, 1)
+    #: Sitemaps read at most in one run (an index can list thousands).
+    max_sitemaps: int = _at_least(500, 0)
+    #: Links of HTML sources whose URL matches this regular expression are followed
+    #: ("": HTML sources are read as articles; --follow).
+    follow: str = ""
+    #: With `follow`: levels of matching links followed from the source (--depth).
+    depth: int = _at_least(1, 1)
+    #: Feed and sitemap entries dated before this ISO 8601 date are skipped (--since).
+    since: str = ""
+    #: Fetch articles seen by earlier runs again, conditionally (--refresh).
+    refresh: bool = False
+    #: Extraction processes (--workers).
+    workers: int = _at_least(1, 1)
     #: An article URL that failed in this many runs is given up (not fetched again).
     #: Between failures it waits: retried in the next run, then after 2, 4, ... runs.
     give_up_after: int = _at_least(5, 1)
@@ -110,6 +178,7 @@ class Settings:
     dedup: DedupSettings = DedupSettings()
     fetch: FetchSettings = FetchSettings()
     crawl: CrawlSettings = CrawlSettings()
+    sites: dict[str, SiteSettings] = field(default_factory=dict)
     keep_duplicates: bool = False
 
 
@@ -138,6 +207,7 @@ def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None =
     if path is not None and tables["rules"].paths:  # relative to the file that names them
         tables["rules"] = RulesSettings(tuple(str(path.parent / p)
                                               for p in tables["rules"].paths))
+    sites = _sites(data.pop("sites", {}), where)
     top = _build(Settings, data, where, "")
     for key, value in overrides.items():
         if value is None:
@@ -153,7 +223,24 @@ def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None =
         if key == "rules__paths":
             value = current.paths + value
         tables[name] = dataclasses.replace(current, **{item: value})
-    return dataclasses.replace(top, **tables)
+    crawl = tables["crawl"]
+    # The fetcher's view of the politeness settings, copied from where they are set.
+    tables["fetch"] = dataclasses.replace(
+        tables["fetch"], delay=crawl.delay, per_host=crawl.per_host,
+        user_agent=crawl.user_agent, proxy=crawl.proxy, sites=sites)
+    return dataclasses.replace(top, sites=sites, **tables)
+
+
+def _sites(data: Any, where: str) -> dict[str, SiteSettings]:
+    """The `[sites."domain"]` tables, each checked like any other table."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}[sites] must hold one table per site: [sites.\"example.com\"]")
+    sites = {}
+    for domain, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}sites.{domain} must be a table")
+        sites[domain.lower().rstrip(".")] = _build(SiteSettings, table, where, f"sites.{domain}.")
+    return sites
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -165,7 +252,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _build(cls: type, values: dict[str, Any], where: str, prefix: str) -> Any:
     """`cls` from a table of the file; messages name `where` (the file) and the key."""
-    names = {f.name for f in dataclasses.fields(cls)} - set(_TABLES)
+    names = {f.name for f in dataclasses.fields(cls)} - set(_TABLES) - {"sites"}
+    if cls is FetchSettings:
+        for key in sorted(set(values) & set(_SET_ELSEWHERE)):
+            raise ConfigError(f"{where}{prefix}{key} is set as {_SET_ELSEWHERE[key]} now")
+        names -= set(_SET_ELSEWHERE)
     unknown = sorted(set(values) - names)
     if unknown:
         raise ConfigError(f"{where}unknown setting(s): "
@@ -196,7 +287,7 @@ def _words(meta: Mapping[str, float]) -> str:
 
 def _check(f: dataclasses.Field, value: Any, label: str) -> Any:
     """`value` as field `f` holds it, or a ConfigError naming `label`: the one check."""
-    kind = f.type
+    kind = f.type.removesuffix(" | None")  # optional: TOML has no null, so a value is set
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "bool":
         if not isinstance(value, bool):
@@ -210,6 +301,11 @@ def _check(f: dataclasses.Field, value: Any, label: str) -> Any:
         if isinstance(value, str) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{label} must be a list of strings, not {value!r}")
         return tuple(value)
+    if kind == "dict[str, str]":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in value.items()):
+            raise ConfigError(f"{label} must be a table of strings, not {value!r}")
+        return dict(value)
     whole = kind == "int"
     low, high = f.metadata.get("min"), f.metadata.get("max")
     if (not number or whole and not isinstance(value, int)

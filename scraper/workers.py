@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -35,7 +35,8 @@ def _sigint_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def process_pool(workers: int, *, setup: Callable[..., None] | None = None,
+                 setup_args: tuple = ()) -> ProcessPoolExecutor:
     """A pool of `workers` processes that are spawned, not forked, ignore Ctrl-C, and die
     with us.
 
@@ -44,13 +45,15 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     Ignoring Ctrl-C: the terminal sends SIGINT to the whole process group; a worker that
     took it died with a KeyboardInterrupt traceback each. The parent alone handles it and
     shuts the pool down. Dying with us: SIGKILL gives the parent no chance to stop its
-    workers, and orphans would pile up under cron.
+    workers, and orphans would pile up under cron. `setup(*setup_args)` runs once in each
+    worker as it starts (to keep what every task needs, sent once).
     """
     return _Pool(max(1, workers), mp_context=multiprocessing.get_context("spawn"),
-                 initializer=_start_worker, initargs=(os.getpid(),))
+                 initializer=_start_worker, initargs=(os.getpid(), setup, setup_args))
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, setup: Callable[..., None] | None = None,
+                  setup_args: tuple = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # discards a SIGINT held while blocked
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
@@ -59,3 +62,5 @@ def _start_worker(parent: int) -> None:
             time.sleep(0.5)
         os._exit(0)
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+    if setup is not None:
+        setup(*setup_args)

@@ -312,7 +312,6 @@ def test_a_sink_that_fails_stops_the_crawl_at_once(server: LocalServer) -> None:
     the crawl ends with the error instead of failing every later page the same way."""
     import errno
 
-    from scraper.crawl import CrawlOptions
     from scraper.pipeline import run_crawl
     from scraper.settings import load_settings
 
@@ -331,9 +330,9 @@ def test_a_sink_that_fails_stops_the_crawl_at_once(server: LocalServer) -> None:
             self.lines += 1
 
     sink = FullDisk()
-    settings = load_settings(None, fetch__delay=0.0, fetch__allow_private=True,
-                             fetch__concurrency=2)
+    settings = load_settings(None, crawl__delay=0.0, fetch__allow_private=True,
+                             crawl__concurrency=2)
     with pytest.raises(OSError, match="No space left"):
-        run_crawl([server.base + "/feed.xml"], settings, sink, options=CrawlOptions())
+        run_crawl([server.base + "/feed.xml"], settings, sink)
     assert sink.lines == 2
     assert sum(server.hits[p] for p in paths) < len(paths)  # it stopped, not ran on

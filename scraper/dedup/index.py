@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from scraper.dedup.minhash import SignatureParams, band_keys, params_for, signatures, similarity
-from scraper.dedup.urls import canonical_url
+from scraper.dedup.urls import url_key as _url_key
 from scraper.record import Article
 from scraper.settings import DedupSettings
 
@@ -141,8 +141,8 @@ class DuplicateIndex:
         self.store.add(verdict.entry)
 
     def _check(self, article: Article, sig: np.ndarray, size: int) -> Verdict:
-        url_key = canonical_url(article.url, article.canonical_url) if article.url else (
-            canonical_url(article.canonical_url) if article.canonical_url else None)
+        url_key = _url_key(article.url, article.canonical_url) if article.url else (
+            _url_key(article.canonical_url) if article.canonical_url else None)
         has_text = size > 0
         bands = band_keys(sig, self.params) if has_text else []
         entry = Entry(article.id, url_key, article.content_hash if has_text else None,

@@ -53,6 +53,13 @@ def canonical_url(url: str, declared: str | None = None) -> str | None:
     return canonicalize_url(rebuilt)
 
 
+def url_key(url: str, declared: str | None = None) -> str | None:
+    """The one key of a URL: what the crawl's in-run seen set, the state's fetch log and
+    the duplicate index know it by. Its canonical form (with the page's own `declared`
+    canonical, once the page is read); None for a text that is no http(s) URL."""
+    return canonical_url(url, declared)
+
+
 def without_tracking(url: str) -> str:
     """`url` without its tracking parameters (`utm_*`, `fbclid`, ...), otherwise as it
     is: the URL to request, where `canonical_url` is the key to compare."""

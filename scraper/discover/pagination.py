@@ -25,7 +25,6 @@ class PaginationRules:
     next_texts: frozenset[str]
     page_words: tuple[str, ...]
     page_params: tuple[str, ...]
-    max_pages: int
     sites: dict[str, dict] = field(default_factory=dict)
 
     def site(self, host: str) -> dict:
@@ -37,11 +36,18 @@ class PaginationRules:
         return {}
 
 
+def bundled_table() -> dict:
+    """The bundled rules file, parsed (its `[generic]` table also holds the pager words
+    that `scraper.extract.pages` drops from joined pages)."""
+    text = resources.files("scraper.discover").joinpath("rules/pagination.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
 @cache
 def default_rules() -> PaginationRules:
-    """The bundled rules file."""
-    text = resources.files("scraper.discover").joinpath("rules/pagination.toml").read_text("utf-8")
-    return load_rules(tomllib.loads(text))
+    """The bundled rules, for callers that pass none (a crawl loads them once and passes
+    them)."""
+    return load_rules(bundled_table())
 
 
 def load_rules(data: dict) -> PaginationRules:
@@ -52,7 +58,6 @@ def load_rules(data: dict) -> PaginationRules:
         next_texts=frozenset(t.casefold() for t in g["next_texts"]),
         page_words=tuple(w.casefold() for w in g["page_words"]),
         page_params=tuple(g["page_params"]),
-        max_pages=int(g["max_pages"]),
         sites={s["domain"]: s for s in data.get("site", [])})
 
 
@@ -68,13 +73,14 @@ class Pagination:
 
 
 def find_pagination(html: Page, url: str, rules: PaginationRules | None = None, *,
-                    article_url: str | None = None) -> Pagination:
+                    article_url: str | None = None, max_pages: int | None = None) -> Pagination:
     """The show-all view and numbered pages of an article, from the HTML of one of its
     pages at `url` (`article_url`: the article's first page, when `url` is a later one).
 
     A link counts as page N only with evidence in its text ("2", "Halaman 2", "Next",
     rel=next) and only when it points into the same article: so a path ending in a number
-    (/news/2024/123) is never mistaken for page 123 of /news/2024.
+    (/news/2024/123) is never mistaken for page 123 of /news/2024. Pages numbered over
+    `max_pages` ([crawl] max_article_pages) are left out.
     """
     rules = rules or default_rules()
     found = Pagination()
@@ -122,7 +128,8 @@ def find_pagination(html: Page, url: str, rules: PaginationRules | None = None, 
         if template:  # the site has a show-all view even where the page does not link it
             query = "&".join(filter(None, [own_query, template]))
             found.show_all = urlunsplit((first.scheme, first.netloc, first.path, query, ""))
-    found.pages = {n: u for n, u in sorted(found.pages.items()) if n <= rules.max_pages}
+    found.pages = {n: u for n, u in sorted(found.pages.items())
+                   if max_pages is None or n <= max_pages}
     return found
 
 

@@ -72,15 +72,16 @@ def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-def load_rules(paths: list[Path] | None = None) -> RuleSet:
-    """Load and compile rule tables: the bundled ones, or the TOML files at `paths`."""
+def load_rules(paths: list[Path] | None = None, *, bundled: bool = False) -> RuleSet:
+    """Load and compile rule tables: the bundled ones, or the TOML files at `paths`
+    (after the bundled ones, with `bundled`)."""
     tables: dict[str, dict] = {}
-    if paths is None:
+    if paths is None or bundled:
         folder = resources.files("scraper.extract") / "rules"
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".toml"):
                 tables[entry.name] = tomllib.loads(entry.read_text(encoding="utf-8"))
-    else:
+    if paths is not None:
         for path in paths:
             try:
                 tables[str(path)] = tomllib.loads(path.read_text(encoding="utf-8"))

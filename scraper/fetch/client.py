@@ -83,24 +83,38 @@ class Fetcher:
         client = self._clients.pop(origin, None)
         if client is None:
             self._close_idle_pools()
-            s = self.settings
-            transport = httpx.AsyncHTTPTransport(
-                verify=self._tls, limits=httpx.Limits(max_connections=s.per_host + 1,
-                                                      max_keepalive_connections=s.per_host + 1))
-            if not s.allow_private:  # check the address connected to, not only the name
-                transport._pool._network_backend = PublicOnlyBackend()  # noqa: SLF001
-            client = httpx.AsyncClient(
-                transport=transport,
-                follow_redirects=False,
-                trust_env=False,  # no proxies or netrc from the environment behind our back
-                timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
-                                      write=s.read_timeout, pool=None),
-                headers={"User-Agent": s.user_agent.format(version=__version__),
-                         "Accept-Encoding": "gzip, deflate",
-                         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
-                                   "*/*;q=0.8"})
+            client = self._new_client(urlsplit(url).hostname or "")
         self._clients[origin] = client  # most recently used last
         return client
+
+    def _new_client(self, host: str) -> httpx.AsyncClient:
+        """A client for one origin, with its site's user agent, headers and proxy."""
+        s = self.settings
+        site = s.site(host)
+        proxy = site.proxy if site.proxy is not None else s.proxy
+        transport = httpx.AsyncHTTPTransport(
+            verify=self._tls, proxy=proxy or None,
+            limits=httpx.Limits(max_connections=s.per_host + 1,
+                                max_keepalive_connections=s.per_host + 1))
+        # Check the address connected to, not only the name; through a proxy that is the
+        # proxy (the user's own choice), so the name check in `_hop` is what applies.
+        if not s.allow_private and not proxy:
+            transport._pool._network_backend = PublicOnlyBackend()  # noqa: SLF001
+        return httpx.AsyncClient(
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,  # no proxies or netrc from the environment behind our back
+            timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout,
+                                  write=s.read_timeout, pool=None),
+            headers={"User-Agent": self._user_agent(host),
+                     "Accept-Encoding": "gzip, deflate",
+                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
+                               "*/*;q=0.8", **site.headers})
+
+    def _user_agent(self, host: str) -> str:
+        """The User-Agent sent to `host`: its site's, else the run's."""
+        agent = self.settings.site(host).user_agent or self.settings.user_agent
+        return agent.format(version=__version__)
 
     def _close_idle_pools(self) -> None:
         """Keep at most MAX_POOLS pools: a crawl over thousands of hosts would otherwise
@@ -154,7 +168,11 @@ class Fetcher:
         if refused is not None:
             result.fail("refused", refused, skipped=True)
             return result
-        if check_robots and self.settings.obey_robots:
+        site = self.settings.site(host)
+        if site.delay is not None:
+            self.gate.set_base_delay(host, site.delay)
+        obey = site.obey_robots if site.obey_robots is not None else self.settings.obey_robots
+        if check_robots and obey:
             unreadable = await self._robots_unreadable(current)
             if unreadable is not None:  # the site is down or refuses: a failure, not policy
                 result.fail(unreadable)
@@ -269,7 +287,7 @@ class Fetcher:
         rules = await self._robots_for(url)
         if isinstance(rules, (bool, str)):
             return rules is True
-        return rules.can_fetch(url, self.settings.user_agent.split("/")[0])
+        return rules.can_fetch(url, self._user_agent(urlsplit(url).hostname or "").split("/")[0])
 
     async def _robots_unreadable(self, url: str) -> str | None:
         """Why robots.txt of `url`'s origin could not be read ("robots.txt unreachable
@@ -297,7 +315,7 @@ class Fetcher:
         if not result.ok:
             return True  # 4xx, a non-text answer, too many redirects: no rules
         rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
-        delay = rules.crawl_delay(self.settings.user_agent.split("/")[0])
+        delay = rules.crawl_delay(self._user_agent(host).split("/")[0])
         if delay:
             self.gate.set_delay(host.lower(), float(delay))
         return rules

@@ -18,16 +18,24 @@ class HostGate:
         self.delay = delay
         self.per_host = per_host
         self._delays: dict[str, float] = {}
+        self._base: dict[str, float] = {}  # a site's own delay ([sites]), instead of `delay`
         self._next: dict[str, float] = defaultdict(float)
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._slots: dict[str, asyncio.Semaphore] = {}
 
+    def set_base_delay(self, host: str, seconds: float) -> None:
+        """`host`'s configured delay, in place of the run's (a `[sites]` table)."""
+        if self._base.get(host) != seconds:
+            self._base[host] = seconds
+            if host in self._delays:
+                self._delays[host] = max(seconds, self._delays[host])
+
     def set_delay(self, host: str, seconds: float) -> None:
         """Raise `host`'s delay (robots.txt Crawl-delay); never below the configured one."""
-        self._delays[host] = max(self.delay, seconds)
+        self._delays[host] = max(self._base.get(host, self.delay), seconds)
 
     def delay_for(self, host: str) -> float:
-        return self._delays.get(host, self.delay)
+        return self._delays.get(host, self._base.get(host, self.delay))
 
     def defer(self, host: str, seconds: float) -> None:
         """No request to `host` before `seconds` from now (Retry-After, backoff; and the

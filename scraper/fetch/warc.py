@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.errors import InputError
+from scraper.errors import OutputError
 
 if TYPE_CHECKING:
     import httpx
@@ -28,7 +28,7 @@ class WarcLog:
         try:
             self._fh: BinaryIO = path.open("ab")
         except OSError as exc:
-            raise InputError(f"{path}: cannot write the WARC file: {exc.strerror or exc}") from exc
+            raise OutputError(f"{path}: cannot write the WARC file: {exc.strerror or exc}") from exc
         self._writer = WARCWriter(self._fh, gzip=True)
         self.records = 0
 
@@ -38,8 +38,12 @@ class WarcLog:
         record = self._writer.create_warc_record(result.final_url, "response",
                                                  payload=io.BytesIO(raw), length=len(raw),
                                                  http_headers=headers)
-        self._writer.write_record(record)
-        self._fh.flush()
+        try:
+            self._writer.write_record(record)
+            self._fh.flush()
+        except OSError as exc:
+            raise OutputError(f"{self._fh.name}: cannot write the WARC file: "
+                              f"{exc.strerror or exc}") from exc
         self.records += 1
 
     def close(self) -> None:

@@ -13,13 +13,10 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from scraper.errors import ScraperError
+from scraper.errors import AlreadyRunning, StateError
 
 LOCK_FILE = "lock"
-
-
-class AlreadyRunning(ScraperError):
-    """Another run holds the state folder's lock."""
+__all__ = ["LOCK_FILE", "AlreadyRunning", "RunLock"]
 
 
 class RunLock:
@@ -30,8 +27,12 @@ class RunLock:
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StateError(f"{self.path.parent}: cannot use as the state folder: "
+                             f"{exc.strerror or exc}") from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

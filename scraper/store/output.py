@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, TextIO
 
-from scraper.errors import InputError
+from scraper.errors import InputError, OutputError
 from scraper.record import Article
 
 
@@ -21,12 +21,12 @@ def _temp_beside(path: Path) -> tuple[Path, TextIO]:
     new file (0644 under umask 022), not mkstemp's 0600."""
     folder = path.parent
     if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
+        raise OutputError(f"{path}: folder {folder} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         os.fchmod(fd, _mode_for(path))
     except OSError as exc:
-        raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return Path(tmp), os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
 
@@ -63,6 +63,8 @@ def write_json_atomic(path: Path, data: object) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -98,7 +100,7 @@ class JsonlOutput:
             try:
                 self._fh = self.path.open("w", encoding="utf-8", newline="\n")
             except OSError as exc:
-                raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
+                raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
             return self
         self._tmp, self._fh = _temp_beside(self.path)
         return self
@@ -106,10 +108,21 @@ class JsonlOutput:
     def write(self, article: Article) -> None:
         """Write one record as one line."""
         assert self._fh is not None, "use JsonlOutput as a context manager"
-        self._fh.write(article.to_json() + "\n")
-        if self.path is None:
-            self._fh.flush()
+        try:
+            self._fh.write(article.to_json() + "\n")
+            if self.path is None:
+                self._fh.flush()
+        except OSError as exc:
+            raise OutputError(f"{self.path or 'stdout'}: cannot write: "
+                              f"{exc.strerror or exc}") from exc
         self.count += 1
+
+    #: Lines a killed run wrote after its last commit: none, the file is written whole.
+    recovered: tuple[str, ...] = ()
+
+    def position(self) -> tuple[Path, int] | None:
+        """What the state keeps of this output at a commit: nothing (see AppendOutput)."""
+        return None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -121,16 +134,20 @@ class JsonlOutput:
             return
         assert self._fh is not None
         try:
-            if exc_type is None:
-                self._fh.flush()
-                os.fsync(self._fh.fileno())
-        finally:
-            self._fh.close()
-        if exc_type is None and (self.count or self._force_empty):
-            os.replace(self._tmp, self.path)  # atomic on POSIX within one file system
-        else:
+            try:
+                if exc_type is None:
+                    self._fh.flush()
+                    os.fsync(self._fh.fileno())
+            finally:
+                self._fh.close()
+            if exc_type is None and (self.count or self._force_empty):
+                os.replace(self._tmp, self.path)  # atomic on POSIX within one file system
+                return
+        except OSError as exc:  # a full disk at the last flush: the old file stays
             self._tmp.unlink(missing_ok=True)
-            self.kept = exc_type is None
+            raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
+        self._tmp.unlink(missing_ok=True)
+        self.kept = exc_type is None
 
 
 class AppendOutput:
@@ -153,14 +170,14 @@ class AppendOutput:
     def __enter__(self) -> AppendOutput:
         folder = self.path.parent
         if not folder.is_dir():
-            raise InputError(f"{self.path}: folder {folder} does not exist")
+            raise OutputError(f"{self.path}: folder {folder} does not exist")
         if self.path.exists() and not self.path.is_file():
             raise InputError(f"{self.path}: with --state, --out must be a regular file "
                              "(its length is what the state remembers)")
         try:
             fh = self.path.open("ab+")
         except OSError as exc:
-            raise InputError(f"{self.path}: cannot write: {exc}") from exc
+            raise OutputError(f"{self.path}: cannot write: {exc}") from exc
         fh.seek(0)
         data = fh.read()
         whole = data.rfind(b"\n") + 1  # bytes up to the last complete line
@@ -181,14 +198,29 @@ class AppendOutput:
     def write(self, article: Article) -> None:
         """Append one record as one line and hand it to the OS (survives SIGKILL)."""
         assert self._fh is not None, "use AppendOutput as a context manager"
-        self._fh.seek(0, os.SEEK_END)
-        self._fh.write((article.to_json() + "\n").encode("utf-8"))
-        self._fh.flush()
+        try:
+            self._fh.seek(0, os.SEEK_END)
+            self._fh.write((article.to_json() + "\n").encode("utf-8"))
+            self._fh.flush()
+        except OSError as exc:
+            raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
         self.count += 1
+
+    def position(self) -> tuple[Path, int] | None:
+        """The file and its length with every written line in it: committed with the
+        state, so the next run knows which lines the state has."""
+        return self.path, self.committed_size
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         if self._fh is not None:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
+            fh, self._fh = self._fh, None
+            try:
+                fh.flush()
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                if exc_type is None:  # else the error that ended the block is the news
+                    raise OutputError(f"{self.path}: cannot write: {exc.strerror or exc}") \
+                        from exc
+            finally:
+                fh.close()

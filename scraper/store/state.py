@@ -8,6 +8,12 @@ rows, never the whole index), and how far each output file was written when the 
 was last committed.
 
 `State` is a `DedupStore`: `scraper.dedup.DuplicateIndex` runs on it unchanged.
+
+The interface a run needs (`RunState` below) is small, and each method says when it is
+durable: `start_run` commits at once; every `stage_*` change and `add` is durable only
+at the next `commit`, all of them together with the output's position (one SQLite
+transaction), so a kill between two commits loses them all or none. A server back-end
+implements the same methods.
 """
 
 from __future__ import annotations
@@ -15,17 +21,19 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 import xxhash
 
-from scraper.dedup.index import Entry
+from scraper.dedup.index import DedupStore, Entry
 from scraper.dedup.minhash import SignatureParams
-from scraper.errors import ConfigError, InputError
+from scraper.errors import ConfigError, StateError
 
 STATE_FILE = "state.sqlite"
 _SCHEMA = """
@@ -63,13 +71,36 @@ class Validators:
     last_modified: str | None
 
 
+class RunState(DedupStore, Protocol):
+    """What a run needs from its state: the fetch log (by the one URL key,
+    `scraper.dedup.url_key`), back-off of failing URLs, the output log, and the dedup
+    store (`owner_of_url`, `owner_of_hash`, `candidates`, `add`)."""
+
+    def start_run(self) -> int:
+        """Count a new run and return its number; durable at once."""
+    def last_fetch(self, key: str) -> Validators | None:
+        """The fetch log's entry for `key` (committed or staged), or None: never fetched."""
+    def failure(self, key: str) -> Failure | None:
+        """How `key` failed in earlier runs, or None."""
+    def output_size(self, path: Path) -> int | None:
+        """How many bytes of `path` the state had seen at its last commit."""
+    def stage_fetch(self, key: str, validators: Validators) -> None:
+        """Log `key` as done: fetched (validators kept from before where these have
+        none), its failures forgotten."""
+    def stage_failure(self, key: str, reason: str, run: int) -> Failure:
+        """Count a failed run for `key`; returns its failures so far."""
+    def commit(self, output: tuple[Path, int] | None = None) -> None:
+        """Make every staged change durable, with `output`'s (path, size), atomically."""
+
+
 def _key64(text: str) -> int:
     """A signed 64-bit key for a URL or a hash: half the bytes of the text in the index."""
     return xxhash.xxh3_64_intdigest(text.encode("utf-8")) - (1 << 63)
 
 
 class State:
-    """The state folder's database. Changes are grouped until `commit`."""
+    """The state folder's SQLite database (one connection): a `RunState` and a
+    `DedupStore`. Changes are staged until `commit`."""
 
     def __init__(self, folder: Path, conn: sqlite3.Connection, params: SignatureParams) -> None:
         self.folder = folder
@@ -91,12 +122,16 @@ class State:
             # rolls those forward from the output file.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
         except (OSError, sqlite3.Error) as exc:
-            raise InputError(f"{folder}: cannot open the state: {exc}") from exc
-        row = conn.execute("SELECT value FROM meta WHERE key = 'signature'").fetchone()
+            raise StateError(f"{folder}: cannot open the state: {exc}") from exc
         if row is None:
-            conn.execute("INSERT INTO meta VALUES ('signature', ?)", (params.describe(),))
-            conn.commit()
+            try:
+                conn.execute("INSERT INTO meta VALUES ('signature', ?)", (params.describe(),))
+                conn.commit()
+            except sqlite3.Error as exc:
+                conn.close()
+                raise StateError(f"{folder}: cannot write the state: {exc}") from exc
         elif row[0] != params.describe():
             conn.close()
             raise ConfigError(f"{folder}: the index was built with {row[0]}, not "
@@ -114,9 +149,15 @@ class State:
         """Close without committing: what was not committed is rolled back."""
         self._db.close()
 
-    def commit(self) -> None:
-        """Make every change since the last commit durable, at once."""
-        self._db.commit()
+    def commit(self, output: tuple[Path, int] | None = None) -> None:
+        """Make every change staged since the last commit durable, together with how far
+        `output` (path, size) was written, in one transaction."""
+        with self._errors("commit"):
+            if output is not None:
+                path, size = output
+                self._db.execute("INSERT INTO outputs VALUES (?, ?) ON CONFLICT (path) DO "
+                                 "UPDATE SET size = excluded.size", (str(path.resolve()), size))
+            self._db.commit()
 
     # --- the duplicate index (DedupStore) ---
 
@@ -131,74 +172,82 @@ class State:
         if not bands:
             return []
         marks = ",".join("?" * len(bands))
-        rows = self._db.execute(
-            f"SELECT record_id, sig, size FROM docs WHERE id IN "
-            f"(SELECT DISTINCT doc FROM bands WHERE key IN ({marks}))", bands).fetchall()
+        with self._errors("read"):
+            rows = self._db.execute(
+                f"SELECT record_id, sig, size FROM docs WHERE id IN "
+                f"(SELECT DISTINCT doc FROM bands WHERE key IN ({marks}))", bands).fetchall()
         return [(rid, np.frombuffer(sig, dtype=np.uint32), size) for rid, sig, size in rows]
 
     def add(self, entry: Entry) -> None:
+        """Stage a record in the index (durable at the next commit)."""
         sig = entry.signature.astype(np.uint32).tobytes() if entry.signature is not None else None
-        cur = self._db.execute(
-            "INSERT INTO docs (record_id, url64, hash64, size, sig) VALUES (?, ?, ?, ?, ?)",
-            (entry.record_id, _key64(entry.url_key) if entry.url_key else None,
-             _key64(entry.content_hash) if entry.content_hash else None, entry.size, sig))
-        if entry.bands:
-            self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
-                                 [(key, cur.lastrowid) for key in entry.bands])
+        with self._errors("write"):
+            cur = self._db.execute(
+                "INSERT INTO docs (record_id, url64, hash64, size, sig) VALUES (?, ?, ?, ?, ?)",
+                (entry.record_id, _key64(entry.url_key) if entry.url_key else None,
+                 _key64(entry.content_hash) if entry.content_hash else None, entry.size, sig))
+            if entry.bands:
+                self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                                     [(key, cur.lastrowid) for key in entry.bands])
 
     def documents(self) -> int:
         """How many records the index holds."""
         return int(self._one("SELECT count(*) FROM docs") or 0)
 
-    # --- fetched URLs ---
+    # --- the fetch log ---
 
-    def validators(self, url: str) -> Validators | None:
-        """What the last fetch of `url` returned, or None when it was never fetched."""
-        row = self._db.execute("SELECT status, etag, last_modified FROM fetched WHERE url = ?",
-                               (url,)).fetchone()
+    def last_fetch(self, key: str) -> Validators | None:
+        """What the last fetch of the URL with this key returned, or None when it was
+        never fetched."""
+        with self._errors("read"):
+            row = self._db.execute("SELECT status, etag, last_modified FROM fetched "
+                                   "WHERE url = ?", (key,)).fetchone()
         return Validators(*row) if row else None
 
-    def record_fetch(self, url: str, status: int | None, etag: str | None,
-                     last_modified: str | None) -> None:
-        """Remember a fetch outcome (validators are kept from before on a 304)."""
-        self._db.execute(
-            "INSERT INTO fetched VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
-            "status = excluded.status, fetched_at = excluded.fetched_at, "
-            "etag = coalesce(excluded.etag, etag), "
-            "last_modified = coalesce(excluded.last_modified, last_modified)",
-            (url, status, etag, last_modified, time.time()))
+    def stage_fetch(self, key: str, validators: Validators) -> None:
+        """Log the URL as done: fetched (validators are kept from before where these have
+        none, as on a 304), its failures forgotten (it succeeded, was refused by policy,
+        or was given up). Durable at the next commit."""
+        with self._errors("write"):
+            self._db.execute(
+                "INSERT INTO fetched VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET "
+                "status = excluded.status, fetched_at = excluded.fetched_at, "
+                "etag = coalesce(excluded.etag, etag), "
+                "last_modified = coalesce(excluded.last_modified, last_modified)",
+                (key, validators.status, validators.etag, validators.last_modified,
+                 time.time()))
+            self._db.execute("DELETE FROM failures WHERE url = ?", (key,))
 
     # --- crawl runs and URLs that keep failing ---
 
     def start_run(self) -> int:
         """Count a new crawl run and return its number (1 for the first), committed."""
-        number = int(self._one("SELECT value FROM meta WHERE key = 'runs'") or 0) + 1
-        self._db.execute("INSERT INTO meta VALUES ('runs', ?) ON CONFLICT (key) DO UPDATE "
-                         "SET value = excluded.value", (str(number),))
-        self._db.commit()
+        with self._errors("write"):
+            number = int(self._one("SELECT value FROM meta WHERE key = 'runs'") or 0) + 1
+            self._db.execute("INSERT INTO meta VALUES ('runs', ?) ON CONFLICT (key) DO UPDATE "
+                             "SET value = excluded.value", (str(number),))
+            self._db.commit()
         return number
 
-    def failure(self, url: str) -> Failure | None:
-        """How often `url` failed in earlier runs, or None when it has not (since its
+    def failure(self, key: str) -> Failure | None:
+        """How often the URL failed in earlier runs, or None when it has not (since its
         last success)."""
-        row = self._db.execute("SELECT runs, retry_at, reason FROM failures WHERE url = ?",
-                               (url,)).fetchone()
+        with self._errors("read"):
+            row = self._db.execute("SELECT runs, retry_at, reason FROM failures WHERE url = ?",
+                                   (key,)).fetchone()
         return Failure(*row) if row else None
 
-    def record_failure(self, url: str, reason: str, run: int) -> Failure:
-        """Count a failed run for `url`: after the n-th, it is tried again 2**(n-1) runs
-        later (the next run, then after 2, 4, ...)."""
-        known = self.failure(url)
+    def stage_failure(self, key: str, reason: str, run: int) -> Failure:
+        """Count a failed run for the URL: after the n-th, it is tried again 2**(n-1) runs
+        later (the next run, then after 2, 4, ...). Durable at the next commit."""
+        known = self.failure(key)
         runs = (known.runs if known else 0) + 1
         failure = Failure(runs, run + 2 ** (runs - 1), reason)
-        self._db.execute("INSERT INTO failures VALUES (?, ?, ?, ?) ON CONFLICT (url) DO UPDATE "
-                         "SET runs = excluded.runs, retry_at = excluded.retry_at, "
-                         "reason = excluded.reason", (url, *dataclasses.astuple(failure)))
+        with self._errors("write"):
+            self._db.execute("INSERT INTO failures VALUES (?, ?, ?, ?) ON CONFLICT (url) DO "
+                             "UPDATE SET runs = excluded.runs, retry_at = excluded.retry_at, "
+                             "reason = excluded.reason", (key, *dataclasses.astuple(failure)))
         return failure
-
-    def clear_failure(self, url: str) -> None:
-        """Forget `url`'s failures (it succeeded, or was given up)."""
-        self._db.execute("DELETE FROM failures WHERE url = ?", (url,))
 
     # --- output positions ---
 
@@ -207,10 +256,15 @@ class State:
         value = self._one("SELECT size FROM outputs WHERE path = ?", str(path.resolve()))
         return None if value is None else int(value)
 
-    def set_output_size(self, path: Path, size: int) -> None:
-        self._db.execute("INSERT INTO outputs VALUES (?, ?) ON CONFLICT (path) DO UPDATE "
-                         "SET size = excluded.size", (str(path.resolve()), size))
-
     def _one(self, sql: str, *args: object) -> object | None:
-        row = self._db.execute(sql, args).fetchone()
+        with self._errors("read"):
+            row = self._db.execute(sql, args).fetchone()
         return row[0] if row else None
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        """SQLite's errors (disk full, a locked or corrupt file) as StateError."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.folder}: cannot {doing} the state: {exc}") from exc
