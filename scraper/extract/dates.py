@@ -83,8 +83,13 @@ def parse_date_line(line: str, rules: RuleSet, language: str | None = None,
         rest = m.group(1)
     rest = _WEEKDAY_COMMA.sub("", rest)
     rest = _SEPARATORS.sub(" ", rest).strip()
-    # The common forms are read here (~20 µs); the rest by dateparser (~2 ms a call).
-    if fast := _reader(_languages(language, rules)).whole(rest):
+    # The common forms are read here (~20 µs); the rest by dateparser (~2 ms a call), but
+    # only when a day, month and year stand in the line at all: most lines with a year
+    # are not dates ("Oktober 2015", "© 2019 ...").
+    reader = _reader(_languages(language, rules))
+    if not reader.could_be_date(rest):
+        return None
+    if fast := reader.whole(rest):
         parsed = datetime.fromisoformat(fast.value)
         if not _plausible(parsed, now):
             return None
@@ -411,7 +416,8 @@ class _Reader:
             for number, key in enumerate(_MONTH_KEYS, 1):
                 for word in info.get(key, ()):
                     word = word.casefold().rstrip(".")
-                    if len(word) >= 3 and word.isalpha():  # "5月" is read by the CJK form
+                    # "5月" is read by the CJK form; marks count as letters (Burmese)
+                    if len(word) >= 3 and not any(c.isdigit() or c.isspace() for c in word):
                         self.months.setdefault(word, number)  # the first language wins
             for key in _WEEKDAY_KEYS:
                 self.weekdays.update(w.casefold().rstrip(".") for w in info.get(key, ()))
@@ -421,7 +427,7 @@ class _Reader:
         ordinal = r"(?:\.|º|°|er|st|nd|rd|th)?"
         self.forms = tuple(re.compile(p, re.IGNORECASE) for p in (
             rf"(?<![\d.]){_YEAR_PART}-{_MON_PART}-{_DAY_PART}(?!\d)",
-            rf"(?<![\d.]){_YEAR_PART}\.\s?{_MON_PART}\.\s?{_DAY_PART}(?![\d])\.?",
+            rf"(?<![\d.]){_YEAR_PART}(?P<ysep>[./])\s?{_MON_PART}(?P=ysep)\s?{_DAY_PART}(?!\d)\.?",
             rf"{_YEAR_PART}\s*[年년]\s*{_MON_PART}\s*[月월]\s*{_DAY_PART}\s*[日일]",
             rf"(?<![\d.])(?P<a>\d{{1,2}})(?P<sep>[./-])\s?(?P<b>\d{{1,2}})(?P=sep)\s?{_YEAR_PART}(?!\d)",
             rf"(?<![\d.]){_DAY_PART}{ordinal}\s*(?:de\s+)?{month},?\s*(?:de\s+|del\s+)?{_YEAR_PART}(?!\d)",
@@ -447,7 +453,8 @@ class _Reader:
             month, day = self.months[groups["name"].casefold()], int(groups["day"])
         elif groups.get("a"):
             a, b = int(groups["a"]), int(groups["b"])
-            month_first = self.month_first and groups["sep"] != "." and a <= 12
+            # the locale's order, unless a part over 12 can only be the day (07-25-2008)
+            month_first = b > 12 or (self.month_first and groups["sep"] != "." and a <= 12)
             day, month = (b, a) if month_first else (a, b)
         else:
             month, day = int(groups["mon"]), int(groups["day"])
@@ -465,6 +472,11 @@ class _Reader:
             when = when.replace(hour=hour, minute=int(t.group("mm")), second=int(t.group("ss") or 0))
             end, value = t.end(), when.isoformat()
         return FoundDate(m.start(), end, value)
+
+    def could_be_date(self, text: str) -> bool:
+        """Does `text` hold a day, month and year in a form read here? dateparser reads no
+        date where none of these forms stands (its month names are the same)."""
+        return self.find(text) is not None
 
     def whole(self, text: str) -> FoundDate | None:
         """The date when `text` is nothing else (a leading weekday aside)."""

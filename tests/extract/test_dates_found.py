@@ -134,3 +134,23 @@ def test_find_date(text: str, value: str) -> None:
 ])
 def test_find_date_finds_no_date(text: str) -> None:
     assert find_date(text, ("de", "en")) is None
+
+
+@pytest.mark.parametrize("line", [
+    "Oktober 2015 (3)",              # an archive's month and its count of posts
+    "April 2009 (1)",
+    "Netzkultur und Freie Software seit 1995",
+])
+def test_a_year_without_day_and_month_is_no_date_line(line: str) -> None:
+    """dateparser made dates of these (the count read as the day); no day, month and year
+    stand in them, and they are not read at all."""
+    assert parse_date_line(line, default_rules(), "de", now=NOW) is None
+
+
+@pytest.mark.parametrize(("line", "value"), [
+    ("07-25-2008", "2008-07-25"),     # a part over 12 is the day, whatever the locale
+    ("2021/09/19", "2021-09-19"),
+])
+def test_numeric_orders(line: str, value: str) -> None:
+    found = parse_date_line(line, default_rules(), "de", now=NOW)
+    assert found is not None and found.value == value
