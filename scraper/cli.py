@@ -492,7 +492,8 @@ def demo(
 ) -> None:
     """Crawl the bundled demo site with the real crawler; no network needed.
 
-    Serves seeds/demo/site on 127.0.0.1 (a free port): five Indonesian news articles in
+    Serves the demo site shipped with the package (built by seeds/demo/build.py) on
+    127.0.0.1 (a free port): five Indonesian news articles in
     their sites' chrome, an RSS feed and a Google News sitemap listing them, one article
     split over two pages, one republished under another URL with other chrome, and one
     path robots.txt disallows. Crawls the feed and the sitemap (robots.txt obeyed, a

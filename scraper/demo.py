@@ -11,8 +11,9 @@ from pathlib import Path
 
 from scraper.errors import InputError
 
-#: The site built by seeds/demo/build.py, beside the package in a source checkout.
-DEFAULT_SITE = Path(__file__).resolve().parent.parent / "seeds" / "demo" / "site"
+#: The site built by seeds/demo/build.py, shipped inside the package (package data), so
+#: `scraper demo` works installed as well as from a checkout.
+DEFAULT_SITE = Path(__file__).resolve().parent / "demo_site"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -1,4 +1,4 @@
-"""Build the demo site (seeds/demo/site/) from the five seed articles.
+"""Build the demo site (scraper/demo_site/, shipped in the package) from the five seed articles.
 
     python seeds/demo/build.py
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from scraper.extract import clean_text  # noqa: E402
 
-SITE = HERE / "site"
+SITE = HERE.parent.parent / "scraper" / "demo_site"  # package data: `scraper demo` installed
 
 # seed file -> (path on the demo site, style, display date, ISO date, author)
 ARTICLES = {
