@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from scraper.discover.links import Link, parse_when
+from scraper.errors import FetchError
 
 #: The sitemap protocol's own limit for one file, uncompressed.
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
@@ -28,7 +29,7 @@ class Sitemap:
     sitemaps: list[Link] = field(default_factory=list)
 
 
-class SitemapError(ValueError):
+class SitemapError(FetchError, ValueError):
     """Not a sitemap, or a broken one."""
 
 
