@@ -93,8 +93,6 @@ def test_text_byline_with_two_writers() -> None:
 
 # --- where the writers are: structured data, byline markup, visible lines ------------------
 
-from scraper import extract_html  # noqa: E402
-
 _TEXT = "<p>" + "The council voted on the harbour plan after a long and heated debate. " * 6 + "</p>"
 
 
