@@ -10,8 +10,13 @@ from scraper.extract.dates import VisibleDates, normalise_date, reconcile_publis
 from scraper.extract.dom import drop_link_lead_ins, parse, prune, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
-from scraper.extract.metadata import (PageMeta, pick_title, read_metadata, site_domain,
-                                      strip_site_suffix)
+from scraper.extract.metadata import (
+    PageMeta,
+    pick_title,
+    read_metadata,
+    site_domain,
+    strip_site_suffix,
+)
 from scraper.extract.rules import RuleSet, default_rules
 from scraper.extract.text import Meta, clean_lines, take_meta
 from scraper.record import Article, build_article
@@ -78,8 +83,6 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         warnings.append("no article text found")
     structured = normalise_date(page.published, languages=rules.date_languages)
     visible, writers = _visible_top(blocks, rules, meta,
-                                    want_date=structured is None
-                                    or structured.endswith(("+00:00", "Z")),
                                     want_writers=not meta.authors,
                                     known=(*page.bylines, *page.authors))
 
@@ -127,8 +130,7 @@ def _title(page: PageMeta, url: str | None) -> str | None:
     return strip_site_suffix(title, page.site, page.h1, page.canonical_url or url) if title else None
 
 
-def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
-                 want_writers: bool, known: tuple[str, ...] = ()) -> tuple[VisibleDates, list[str]]:
+def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_writers: bool, known: tuple[str, ...] = ()) -> tuple[VisibleDates, list[str]]:
     """What a reader sees near the top of the page, outside the article body: its
     publish-date lines, and writers named there ("Penulis: ...", "By ..."), which beat
     structured data, where Indonesian sites often name the editor. Editors named there
@@ -137,8 +139,8 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_date: bool,
     ("By ..." under each headline): then only one counts, the one naming a writer the
     markup or structured data names too (`known`), else the first.
 
-    The date lines are parsed lazily, as far as `_published` needs them, so they are
-    there whatever `want_date` says (a structured time without a zone needs them too).
+    The date lines are parsed lazily, as far as `_published` needs them (a structured
+    time without a zone, or stamped UTC, is checked against them).
     """
     top = blocks[:_TOP_BLOCKS]
     # All the blocks too: small sites name the date among other words, often under the
