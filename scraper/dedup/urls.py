@@ -83,13 +83,13 @@ def _same_site(declared: str, url: str) -> bool:
     a, b = urlsplit(declared), urlsplit(url)
     if a.scheme.lower() not in _DEFAULT_PORTS or not a.hostname or not b.hostname:
         return False
-    return _site(a.hostname) == _site(b.hostname)
+    return site_of(a.hostname) == site_of(b.hostname)
 
 
 # The public suffix list snapshot bundled with tldextract; never fetched at run time.
 _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
-def _site(host: str) -> str:
+def site_of(host: str) -> str:
     """The registrable domain (kompas.com, go.id sites), or the host itself (IPs, localhost)."""
     return _SUFFIXES(host).top_domain_under_public_suffix or host.lower()

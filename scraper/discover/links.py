@@ -57,8 +57,11 @@ def page_links(html: Page, base_url: str, pattern: re.Pattern[str] | None = None
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base_url, href).split("#")[0]
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            url = urljoin(base_url, href).split("#")[0]
+            if urlsplit(url).scheme not in ("http", "https"):
+                continue
+        except ValueError:  # a broken href ("http://[x]/"): not a link
             continue
         if pattern is None or pattern.search(url):
             found.setdefault(url)

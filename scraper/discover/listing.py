@@ -1,0 +1,241 @@
+"""Articles told from listings: by a URL before fetching it, by a page once fetched.
+
+A crawl writes articles and follows listings (home, section, tag, search pages). Generic
+signals decide (rules/listing.toml): a URL with a date, a numeric id or a long slug in
+its path is an article's; one with a listing word (/tag/, /search?q=) and none of those
+is a listing's. A fetched page with article markup (og:type article, JSON-LD
+NewsArticle and kin) is an article; one without it is a listing when it has little
+running prose and many links to article URLs of its own site. A site whose article URLs
+carry no generic signal gets a pattern as data (a `[[site]]` entry).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+import lxml.html
+
+from scraper.dedup.urls import site_of
+from scraper.discover.links import Link
+
+UrlKind = Literal["article", "listing", "other", "unknown"]
+
+# A date in the path: /2024/05/01/, /2024-05-01, /20240501.
+_PATH_DATE = re.compile(r"(?:^|[/_-])(?:19|20)\d{2}(?:[/-](?:0?[1-9]|1[0-2])(?:[/-]\d{1,2})?"
+                        r"(?=[/_.-]|$)|(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])(?=\d*(?:[/_.-]|$)))")
+# A numeric id: 5 digits or more standing alone or at an end of a slug (d-7123456,
+# /read/5591234/, slug-1644528360).
+_NUMERIC_ID = re.compile(r"(?:^|[/_.-])\d{5,}(?=[/_.-]|$)")
+_WORDS = re.compile(r"[^\W\d_]+")
+_ARTICLE_TYPES = re.compile(r"article|posting|report", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ListingRules:
+    """The signals of rules/listing.toml."""
+
+    listing_segments: frozenset[str]
+    other_segments: frozenset[str]
+    search_params: frozenset[str]
+    max_listing_prose: int
+    min_listing_links: int
+    min_slug_words: int
+    sites: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def site_pattern(self, host: str) -> re.Pattern[str] | None:
+        return self.sites.get(site_of(host)) if host and self.sites else None
+
+
+@cache
+def default_rules() -> ListingRules:
+    """The bundled rules (loaded once per process)."""
+    text = resources.files("scraper.discover").joinpath("rules/listing.toml").read_text("utf-8")
+    return load_rules(tomllib.loads(text))
+
+
+def load_rules(data: dict) -> ListingRules:
+    g = data["generic"]
+    return ListingRules(
+        listing_segments=frozenset(s.casefold() for s in g["listing_segments"]),
+        other_segments=frozenset(s.casefold() for s in g["other_segments"]),
+        search_params=frozenset(p.casefold() for p in g["search_params"]),
+        max_listing_prose=int(g["max_listing_prose"]),
+        min_listing_links=int(g["min_listing_links"]),
+        min_slug_words=int(g["min_slug_words"]),
+        sites={site["domain"]: re.compile(site["article"]) for site in data.get("site", [])})
+
+
+def url_kind(url: str, rules: ListingRules | None = None) -> UrlKind:
+    """What a URL most likely addresses, before fetching it: "article" (a date, a numeric
+    id or a long slug in its path, or the site's own article pattern), "listing" (the
+    home page, a listing word such as /tag/ or a search query, and no article signal),
+    "other" (the site's own pages: about, login, ...) or "unknown"."""
+    rules = rules or default_rules()
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    pattern = rules.site_pattern((parts.hostname or "").lower())
+    if pattern is not None and pattern.search(path + ("?" + parts.query if parts.query else "")):
+        return "article"
+    segments = [s.casefold() for s in path.split("/") if s]
+    if segments and segments[-1].rsplit(".", 1)[-1] in ("xml", "rss", "jpg", "png", "pdf"):
+        return "other"
+    if any(s in rules.other_segments for s in segments):
+        return "other"
+    if _PATH_DATE.search(path) or _NUMERIC_ID.search(path) or _id_query(parts.query):
+        return "article"
+    if segments and len(_WORDS.findall(segments[-1].rsplit(".", 1)[0])) >= rules.min_slug_words \
+            and len(segments[-1]) >= 20:
+        return "article"
+    if not segments or any(s in rules.listing_segments for s in segments) \
+            or any(k.casefold() in rules.search_params for k, _ in parse_qsl(parts.query)):
+        return "listing"
+    return "unknown"
+
+
+def _id_query(query: str) -> bool:
+    """A query that names an article by number (?p=2895, ?id=123456), not a page number."""
+    return any(value.isdigit() and len(value) >= 3 for _, value in parse_qsl(query))
+
+
+@dataclass(frozen=True, slots=True)
+class PageSigns:
+    """What a fetched page says about being an article."""
+
+    #: og:type article, or JSON-LD of an article type (NewsArticle, BlogPosting, ...).
+    article_markup: bool
+    #: The most words of plain text (not link text) under one element.
+    running_prose: int
+    #: Distinct links to article URLs of the page's own site.
+    article_links: list[Link]
+    #: Distinct links to listing URLs (sections, tags) of the page's own site.
+    listing_links: list[Link]
+
+
+def page_signs(root: lxml.html.HtmlElement | None, url: str,
+               rules: ListingRules | None = None) -> PageSigns:
+    """Read the signs from a parsed page (see `is_listing`)."""
+    rules = rules or default_rules()
+    if root is None:
+        return PageSigns(False, 0, [], [])
+    articles, listings = site_links(root, url, rules)
+    return PageSigns(_article_markup(root), _running_prose(root), articles, listings)
+
+
+def is_listing(signs: PageSigns, url: str, rules: ListingRules | None = None) -> bool:
+    """Is the page at `url` a listing, to be followed and not written? Never when it has
+    article markup or an article's URL; else when its URL names a listing, or it has
+    little running prose and links to many articles of its site."""
+    rules = rules or default_rules()
+    kind = url_kind(url, rules)
+    if signs.article_markup or kind == "article":
+        return False
+    return kind == "listing" or (signs.running_prose < rules.max_listing_prose
+                                 and len(signs.article_links) >= rules.min_listing_links)
+
+
+def site_links(root: lxml.html.HtmlElement, url: str,
+               rules: ListingRules | None = None) -> tuple[list[Link], list[Link]]:
+    """(article links, listing links) of a page to its own site, each once, in page order
+    (the link text as the title hint)."""
+    rules = rules or default_rules()
+    host = urlsplit(url).hostname or ""
+    site = site_of(host)
+    here = url.split("#")[0]
+    found: dict[str, tuple[UrlKind, str]] = {}
+    sites: dict[str, str] = {host: site}  # host -> its site, each host looked up once
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        try:
+            target = urljoin(url, href).split("#")[0]
+            parts = urlsplit(target)
+        except ValueError:  # a broken href ("http://[x]/"): not a link
+            continue
+        if parts.scheme not in ("http", "https") or not parts.hostname \
+                or target == here or target in found:
+            continue
+        if parts.hostname not in sites:
+            sites[parts.hostname] = site_of(parts.hostname)
+        if sites[parts.hostname] != site:
+            continue
+        found[target] = (url_kind(target, rules), " ".join(anchor.text_content().split()))
+    articles = [Link(u, None, t or None) for u, (k, t) in found.items() if k == "article"]
+    listings = [Link(u) for u, (k, _) in found.items() if k == "listing"]
+    return articles, listings
+
+
+def _article_markup(root: lxml.html.HtmlElement) -> bool:
+    for meta in root.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:type":
+            return "article" in (meta.get("content") or "").lower()
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"), strict=False)
+        except ValueError:
+            continue
+        if _ld_is_article(data):
+            return True
+    return False
+
+
+def _ld_is_article(data: object) -> bool:
+    """A JSON-LD document whose top item (or an item of its @graph) is of an article
+    type; a list of several articles (an ItemList page) is not one article."""
+    items = data if isinstance(data, list) else [data]
+    if isinstance(data, dict) and isinstance(data.get("@graph"), list):
+        items = data["@graph"]
+    kinds = []
+    for item in items:
+        if isinstance(item, dict):
+            kind = item.get("@type")
+            kinds += kind if isinstance(kind, list) else [kind]
+    articles = [k for k in kinds if isinstance(k, str) and _ARTICLE_TYPES.search(k)]
+    return len(articles) == 1 or (len(articles) > 1 and len(articles) == len(set(articles))
+                                  and len(articles) <= 3)
+
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",
+                   "aside", "form", "select", "button"})
+
+
+def _running_prose(root: lxml.html.HtmlElement) -> int:
+    """The most words of plain text under one element, counted over its own text and its
+    child paragraphs (text inside links left out): an article's body is one long run, a
+    listing's teasers are short runs in separate cards."""
+    best = 0
+    for element in root.iter("div", "section", "article", "main", "td", "body"):
+        words = _own_words(element)
+        for child in element:
+            if isinstance(child.tag, str) and child.tag in ("p", "blockquote", "h2", "h3", "ul", "ol"):
+                words += _plain_words(child)
+        best = max(best, words)
+    return best
+
+
+def _own_words(element: lxml.html.HtmlElement) -> int:
+    """Words of `element`'s own text and of its children's tails (text between them)."""
+    parts = [element.text or ""]
+    parts += [child.tail or "" for child in element]
+    return sum(len(p.split()) for p in parts)
+
+
+def _plain_words(element: lxml.html.HtmlElement) -> int:
+    """Words of `element`'s text outside links and skipped elements."""
+    if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+        return len((element.tail or "").split()) if element.tag == "a" else 0
+    words = len((element.text or "").split())
+    for child in element:
+        words += _plain_words(child)
+        if child.tag != "a":
+            words += len((child.tail or "").split())
+    return words

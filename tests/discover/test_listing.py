@@ -1,0 +1,102 @@
+"""Articles told from listings: by URL (the forms Indonesian and other news sites use) and
+by page (article markup, running prose, links to articles)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.crawl.articles import with_zone
+from scraper.discover.links import parse_page
+from scraper.discover.listing import is_listing, load_rules, page_signs, url_kind
+from scraper.record import build_article
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.detik.com/berita/d-7123456/banjir-jakarta",
+    "https://www.kompas.com/read/2024/05/01/12345678/harga-beras",
+    "https://international.sindonews.com/read/691/41/putin-keukeuh-1644528360",
+    "https://www.tribunnews.com/2024/05/01/slug-pendek",
+    "https://www.liputan6.com/news/read/5591234/slug",
+    "https://www.cnnindonesia.com/nasional/20240501123456-20-1234567/slug",
+    "https://www.antaranews.com/berita/4123456/slug",
+    "https://www.nytimes.com/2015/01/01/world/x.html",
+    "https://x.example/ekonomi/harga-beras-naik-lagi-di-pasar-induk",
+    "https://blog.example/?p=2895",
+])
+def test_article_urls(url: str) -> None:
+    assert url_kind(url) == "article"
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("https://www.detik.com/", "listing"),
+    ("https://www.detik.com/tag/banjir", "listing"),
+    ("https://x.example/search?q=banjir", "listing"),
+    ("https://x.example/kategori/ekonomi", "listing"),
+    ("https://x.example/page/2", "listing"),
+    ("https://x.example/tentang-kami", "other"),
+    ("https://x.example/privacy", "other"),
+    ("https://x.example/sitemap.xml", "other"),
+    ("https://x.example/ekonomi", "unknown"),
+])
+def test_listing_and_other_urls(url: str, kind: str) -> None:
+    assert url_kind(url) == kind
+
+
+def test_a_site_pattern_as_data_makes_its_article_urls_known() -> None:
+    rules = load_rules({"generic": {"listing_segments": ["tag"], "other_segments": [],
+                                    "search_params": ["q"], "max_listing_prose": 120,
+                                    "min_listing_links": 8, "min_slug_words": 4},
+                        "site": [{"domain": "kabar.co.id", "article": r"^/berita/\w+$"}]})
+    assert url_kind("https://www.kabar.co.id/berita/banjir", rules) == "article"
+    assert url_kind("https://other.example/berita/banjir", rules) == "unknown"
+
+
+def _cards(n: int) -> str:
+    return "".join(f'<div class="card"><a href="/read/{10000 + i}/judul-berita-yang-panjang">'
+                   f"Judul berita {i}</a><p>Ringkasan singkat nomor {i}.</p></div>"
+                   for i in range(n))
+
+
+def _page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+PROSE = "<div>" + "".join(f"<p>{'kata ' * 40}</p>" for _ in range(5)) + "</div>"
+
+
+def test_a_homepage_of_cards_is_a_listing_an_article_with_related_links_is_not() -> None:
+    url = "https://kabar.example/ekonomi"
+    home = page_signs(parse_page(_page(_cards(12))), url)
+    assert home.running_prose < 120 and len(home.article_links) == 12
+    assert is_listing(home, url)
+    article = page_signs(parse_page(_page(PROSE + _cards(12))), url)
+    assert article.running_prose == 200 and not is_listing(article, url)
+
+
+def test_article_markup_or_an_article_url_always_wins() -> None:
+    url = "https://kabar.example/ekonomi"
+    marked = page_signs(parse_page(_page(_cards(12), '<meta property="og:type" '
+                                         'content="article">')), url)
+    assert marked.article_markup and not is_listing(marked, url)
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", '
+          '"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle"}]}</script>')
+    assert page_signs(parse_page(_page(_cards(12), ld)), url).article_markup
+    many = ('<script type="application/ld+json">[' + ", ".join(
+        '{"@type": "NewsArticle"}' for _ in range(6)) + "]</script>")
+    assert not page_signs(parse_page(_page(_cards(12), many)), url).article_markup
+    short = page_signs(parse_page(_page(_cards(12))), url)
+    assert not is_listing(short, "https://kabar.example/read/2024/05/01/judul")
+    assert is_listing(page_signs(parse_page(_page(PROSE)), url),
+                      "https://kabar.example/tag/banjir")
+
+
+def test_dates_without_offset_take_the_outlets_time_zone() -> None:
+    article = build_article(source="https://kabar.example/a", text="Isi berita.",
+                            published="2024-05-01T10:00:00",
+                            modified="2024-05-01T11:00:00+00:00")
+    zoned = with_zone(article, "Asia/Jakarta")
+    assert zoned.published == "2024-05-01T10:00:00+07:00"
+    assert zoned.modified == "2024-05-01T11:00:00+00:00"  # an offset given is kept
+    assert with_zone(article.replace(published="2024-05-01"), "Asia/Jakarta").published \
+        == "2024-05-01"
+    assert with_zone(article, None) is article
