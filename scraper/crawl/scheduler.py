@@ -1,13 +1,20 @@
-"""What to fetch next: the queue of jobs, the in-run seen set, and the run's limits.
+"""What to fetch next: the frontier of jobs, the in-run seen set, and the run's limits.
 
 No network and no state here: the scheduler takes `Job`s and says whether each is new
 (by the one URL key, `scraper.dedup.url_key`) and whether a limit still lets it through.
+The frontier hands out sources (feeds, sitemaps, listings) first and articles newest
+first by the best date known before fetching them (a feed's or sitemap's), and an
+article only once no source is left or in flight: so `--max-pages N` takes the N newest
+articles of everything the sources list.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from scraper.dedup.urls import url_key, without_tracking
 from scraper.discover import Link
@@ -24,6 +31,9 @@ class Job:
     #: Links followed from the root to get here (0: the root itself).
     depth: int = 0
     is_source: bool = False
+    #: Entries dated before this are left out (a discovered site's window; None: the
+    #: crawl's --since).
+    window: datetime | None = None
 
     @property
     def url(self) -> str:
@@ -36,6 +46,62 @@ class Job:
         return url_key(self.link.url) or self.link.url
 
 
+class Frontier:
+    """The jobs waiting: sources first, then articles newest first (undated ones after
+    the dated, in the order found). Like `asyncio.Queue`: `get`, `task_done`, `join`."""
+
+    def __init__(self) -> None:
+        self._sources: list[tuple[float, int, Job]] = []
+        self._articles: list[tuple[float, int, Job]] = []
+        self._order = itertools.count()
+        self._sources_out = 0  # sources handed out and not done yet
+        self._unfinished = 0
+        self._changed = asyncio.Event()
+        self._finished = asyncio.Event()
+        self._finished.set()
+
+    def put(self, job: Job) -> None:
+        when = job.link.published
+        entry = (-when.timestamp() if when else float("inf"), next(self._order), job)
+        heapq.heappush(self._sources if job.is_source else self._articles, entry)
+        self._unfinished += 1
+        self._finished.clear()
+        self._changed.set()
+
+    async def get(self) -> Job:
+        """The next job: a source while any is waiting; an article when no source is
+        waiting or being read (it may still list newer articles)."""
+        while (job := self.take()) is None:
+            self._changed.clear()
+            await self._changed.wait()
+        return job
+
+    def take(self) -> Job | None:
+        """The next job if one may go now (see `get`), else None."""
+        if self._sources:
+            self._sources_out += 1
+            return heapq.heappop(self._sources)[2]
+        if self._articles and not self._sources_out:
+            return heapq.heappop(self._articles)[2]
+        return None
+
+    def task_done(self, job: Job) -> None:
+        """`job` (from `get`) is handled."""
+        if job.is_source:
+            self._sources_out -= 1
+        self._unfinished -= 1
+        self._changed.set()
+        if not self._unfinished:
+            self._finished.set()
+
+    async def join(self) -> None:
+        """Until every job put is done."""
+        await self._finished.wait()
+
+    def __len__(self) -> int:
+        return len(self._sources) + len(self._articles)
+
+
 class Scheduler:
     """The run's queue: each URL once, at most `max_pages` articles (0: no limit) and
     `max_sitemaps` sitemaps."""
@@ -43,7 +109,7 @@ class Scheduler:
     def __init__(self, *, max_pages: int = 0, max_sitemaps: int = 500) -> None:
         self.max_pages = max_pages
         self.max_sitemaps = max_sitemaps
-        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.queue = Frontier()
         self.seen: set[str] = set()  # keys of every job queued in this run
         self.articles = 0  # article fetches let through
         self.sitemaps = 0  # child sitemaps let through
@@ -59,7 +125,15 @@ class Scheduler:
         if job.key in self.seen:
             return False
         self.seen.add(job.key)
-        self.queue.put_nowait(job)
+        self.queue.put(job)
+        return True
+
+    def offer_handled(self, job: Job) -> bool:
+        """Count `job`'s URL as handled in this run (a source discovery already read):
+        True when it was new, so its entries are to be taken."""
+        if job.key in self.seen:
+            return False
+        self.seen.add(job.key)
         return True
 
     def mark_seen(self, job: Job) -> None:

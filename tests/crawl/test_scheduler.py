@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 
 from scraper.crawl import Job, Scheduler
 from scraper.dedup import url_key
@@ -10,9 +11,11 @@ from scraper.discover import Link
 
 
 def _drain(scheduler: Scheduler) -> list[str]:
+    """The URLs in the order the frontier hands them out (each marked done at once)."""
     urls = []
-    while not scheduler.queue.empty():
-        urls.append(scheduler.queue.get_nowait().url)
+    while (job := scheduler.queue.take()) is not None:
+        urls.append(job.url)
+        scheduler.queue.task_done(job)
     return urls
 
 
@@ -51,3 +54,39 @@ def test_max_pages_and_max_sitemaps_let_that_many_through() -> None:
 
 def test_a_text_that_is_no_url_is_known_by_itself() -> None:
     assert Job(Link("not a url"), "not a url").key == "not a url"
+
+
+def _at(day: int) -> datetime:
+    return datetime(2024, 5, day, 8, tzinfo=timezone.utc)
+
+
+def test_sources_first_then_articles_newest_first_undated_last() -> None:
+    scheduler = Scheduler()
+    root = "https://news.example/"
+    for url, day in (("a/old", 1), ("a/undated-1", None), ("a/new", 9), ("a/mid", 5),
+                     ("a/undated-2", None)):
+        scheduler.offer(Job(Link(f"{root}{url}", _at(day) if day else None), root, 1))
+    scheduler.offer(Job(Link(f"{root}sitemap-2024-04.xml", _at(1)), root, 0, is_source=True))
+    scheduler.offer(Job(Link(f"{root}sitemap-2024-05.xml", _at(9)), root, 0, is_source=True))
+    assert [u.removeprefix(root) for u in _drain(scheduler)] == [
+        "sitemap-2024-05.xml", "sitemap-2024-04.xml",
+        "a/new", "a/mid", "a/old", "a/undated-1", "a/undated-2"]
+
+
+def test_no_article_is_handed_out_while_a_source_is_being_read() -> None:
+    async def go() -> list[str]:
+        scheduler = Scheduler()
+        root = "https://news.example/"
+        scheduler.offer(Job(Link(root + "feed.xml"), root, 0, is_source=True))
+        scheduler.offer(Job(Link(root + "read/1", _at(1)), root, 1))
+        frontier, order = scheduler.queue, []
+        source = await frontier.get()
+        waiting = asyncio.create_task(frontier.get())
+        await asyncio.sleep(0.01)
+        assert not waiting.done()  # the feed may still list a newer article
+        scheduler.offer(Job(Link(root + "read/2", _at(2)), root, 1))
+        frontier.task_done(source)
+        order.append((await waiting).url)
+        order.append((await frontier.get()).url)
+        return order
+    assert asyncio.run(go()) == ["https://news.example/read/2", "https://news.example/read/1"]
