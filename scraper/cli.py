@@ -220,6 +220,10 @@ StateOption = Annotated[Optional[Path], typer.Option(
     "--state", help="State folder kept between runs (for cron): the duplicate index, seen "
     "URLs, HTTP validators. One run at a time; with it, --out is appended to, never "
     "replaced, and a killed run loses and repeats nothing.")]
+RegistryOption = Annotated[Optional[list[Path]], typer.Option(
+    "--registry", metavar="FILE", help="A registry file of your own (TOML, the format of "
+    "scraper/sites/id.toml) adding or overriding outlets; repeatable, adds to "
+    "[crawl] registry.")]
 ThresholdOption = Annotated[Optional[float], typer.Option(
     "--threshold", help="Similarity at or above which a record is a near duplicate "
     f"({bounds(DedupSettings, 'threshold')}) [default: 0.5].")]
@@ -230,7 +234,8 @@ _FLAGS = {"dedup__threshold": "--threshold", "crawl__delay": "--delay",
           "crawl__user_agent": "--user-agent", "crawl__proxy": "--proxy",
           "crawl__max_pages": "--max-pages", "crawl__depth": "--depth",
           "crawl__follow": "--follow", "crawl__since": "--since",
-          "crawl__workers": "--workers", "rules__paths": "--rules"}
+          "crawl__workers": "--workers", "rules__paths": "--rules",
+          "crawl__discover": "--discover", "crawl__registry": "--registry"}
 
 
 @app.command(cls=_Command)
@@ -384,9 +389,24 @@ def dedup(
 @app.command(cls=_Command)
 def crawl(
     ctx: typer.Context,
-    sources: Annotated[list[str], typer.Argument(
-        metavar="SOURCE", help="Article URLs, RSS/Atom feeds, sitemaps (.xml, .xml.gz, "
-        "indexes, Google News), section pages (with --follow), or @FILE listing any of these.")],
+    sources: Annotated[Optional[list[str]], typer.Argument(
+        metavar="SOURCE", help="A site's homepage or section page (its feeds and "
+        "sitemaps are discovered), article URLs, RSS/Atom feeds, sitemaps (.xml, .xml.gz, "
+        "indexes, Google News), or @FILE listing any of these.", show_default=False)] = None,
+    site: Annotated[Optional[list[str]], typer.Option(
+        "--site", metavar="KEY", help="Crawl an outlet of the registry by its key "
+        "(`scraper sites` lists them); repeatable.")] = None,
+    sites: Annotated[Optional[str], typer.Option(
+        "--sites", metavar="COUNTRY", help="Crawl every outlet of a country's registry "
+        "(id: Indonesia).")] = None,
+    registry: RegistryOption = None,
+    discover: Annotated[Optional[str], typer.Option(
+        "--discover", metavar="STEPS", help="How a homepage or section page finds its "
+        "site's sources, comma-separated: feeds, sitemaps, links ([crawl] discover) "
+        "[default: feeds,sitemaps,links].")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what the sources hold and what discovery finds on each "
+        "site; fetch no article, write nothing.")] = False,
     out: OutOption = None,
     force_empty: ForceEmptyOption = False,
     state: StateOption = None,
@@ -438,6 +458,15 @@ def crawl(
 ) -> None:
     """Fetch, extract and deduplicate articles from the web into records.
 
+    Give it a news site: a homepage or section page is not written but searched for the
+    site's sources, in this order: robots.txt Sitemap lines (Google News sitemaps
+    preferred over general ones), the page's RSS/Atom links, then the usual paths
+    (/sitemap.xml, /feed, /rss, ...; tried once per host), and when there is no feed or
+    sitemap at all, the page's own article links. Articles are fetched newest first; on a
+    site's first run, entries older than [crawl] first_run_days (3) are left out, and
+    later runs (with --state) take only what is new. A listing met among the articles
+    (a tag, search or section page) is followed, not written.
+
     Politely: robots.txt obeyed, one request per host per second by default (Crawl-delay
     honoured), retries with backoff on errors, 429 and 5xx (Retry-After honoured), size
     and time caps, a User-Agent naming the tool. Articles split over pages become one
@@ -453,6 +482,10 @@ def crawl(
 
     \b
     Examples:
+      scraper crawl https://www.example.com/ --state ~/.scraper -o news.jsonl
+      scraper crawl --site detik --site kompas --max-pages 200 -o news.jsonl
+      scraper crawl --sites id --state ~/.scraper -o news.jsonl -q
+      scraper crawl https://www.example.com/ --dry-run
       scraper crawl https://www.example.com/rss.xml -o news.jsonl
       scraper crawl https://example.com/sitemap.xml --since 2024-05-01 --max-pages 500
       scraper crawl https://example.com/news/ --follow '/read/\d+' --depth 2
@@ -463,7 +496,9 @@ def crawl(
     config = _common(ctx, quiet, log_format, config)
     _regex(follow)
     _since(since)
+    steps = tuple(s.strip() for s in discover.split(",") if s.strip()) if discover else None
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
+                                   crawl__discover=steps, crawl__registry=_paths(registry),
                                    dedup__threshold=threshold, crawl__delay=delay,
                                    crawl__concurrency=concurrency, crawl__per_host=per_host,
                                    crawl__user_agent=user_agent, crawl__proxy=proxy,
@@ -473,11 +508,119 @@ def crawl(
                                    crawl__workers=workers,
                                    fetch__allow_private=True if allow_private else None,
                                    rules__paths=_paths(rules))
+    outlets = _outlets(settings, site, sites)
+    roots = list(sources or []) + [outlet.homepage for outlet in outlets]
+    if not roots:
+        _usage("give a SOURCE, --site KEY or --sites COUNTRY (`scraper sites` lists the "
+               "registry)")
+    if dry_run:
+        from scraper.store import JsonlOutput
+
+        with JsonlOutput(None) as sink:
+            summary = run_crawl(roots, settings, sink, rules=rule_set, outlets=outlets,
+                                report=lambda line: print(line, flush=True))
+        _crawl_report(summary)
+        return
     with _progress("crawl", ctx) as on_progress, \
             _record_sink(out, state, settings, force_empty) as (sink, st):
-        summary = run_crawl(sources, settings, sink, state=st, warc=warc,
-                            on_progress=on_progress, rules=rule_set)
+        summary = run_crawl(roots, settings, sink, state=st, warc=warc,
+                            on_progress=on_progress, rules=rule_set, outlets=outlets)
     _crawl_report(summary)
+
+
+def _outlets(settings, keys: list[str] | None, country: str | None) -> list:
+    """The registry's outlets that --site and --sites name (each once, in order)."""
+    if not keys and not country:
+        return []
+    chosen = _registry_outlets(None, None, keys, None, settings=settings) if keys else []
+    chosen += _registry_outlets(None, None, None, country, settings=settings) if country else []
+    return list({outlet.key: outlet for outlet in chosen}.values())
+
+
+sites_app = typer.Typer(help="The registry of news outlets (scraper/sites/*.toml and your "
+                        "own --registry files).", no_args_is_help=False,
+                        context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(sites_app, name="sites")
+CountryOption = Annotated[Optional[str], typer.Option(
+    "--country", metavar="CODE", help="Only this country's outlets (id: Indonesia).")]
+
+
+@sites_app.callback(invoke_without_command=True)
+def sites(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    registry: RegistryOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
+) -> None:
+    """List the registry's outlets: key (for crawl --site), name, homepage, language,
+    time zone, sources known. `scraper sites check` tries them from here.
+
+    \b
+    Examples:
+      scraper sites
+      scraper sites check detik kompas --delay 2
+      scraper crawl --site detik --site kompas -o news.jsonl
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from scraper.sites import format_table
+
+    outlets = _registry_outlets(_common(ctx, quiet, log_format, config), registry, None,
+                                country)
+    for line in format_table(outlets):
+        print(line)
+
+
+@sites_app.command("check")
+def sites_check(
+    ctx: typer.Context,
+    names: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[KEY]...", help="Outlets to check [default: all of the registry].",
+        show_default=False)] = None,
+    country: CountryOption = None,
+    registry: RegistryOption = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch hosts on private and loopback addresses.")] = False,
+    delay: Annotated[Optional[float], typer.Option(
+        "--delay", help="Seconds between requests to one host [default: 1].")] = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
+) -> None:
+    """Run discovery for each outlet, crawl nothing, and print a table: feeds and
+    sitemaps found, articles they list, the newest date, and problems (robots.txt
+    forbids, HTTP 403, no sources). Exit code 1 when an outlet lists no article."""
+    import asyncio
+
+    from scraper.crawl.check import check_outlets, format_checks
+
+    config = _common(ctx, quiet, log_format, config)
+    settings, _ = _settings(config, crawl__delay=delay, crawl__registry=_paths(registry),
+                            fetch__allow_private=True if allow_private else None)
+    outlets = _registry_outlets(config, None, names, country, settings=settings)
+    checks = asyncio.run(check_outlets(outlets, settings.fetch, settings.crawl.discover))
+    for line in format_checks(checks):
+        print(line, flush=True)
+    failing = [c.outlet.key for c in checks if not c.works]
+    if failing:
+        log.warning("no article found for: %s", ", ".join(failing))
+        raise typer.Exit(ExitCode.INPUT_FAILED)
+
+
+def _registry_outlets(config: Path | None, registry: list[Path] | None,
+                      keys: list[str] | None, country: str | None, *, settings=None) -> list:
+    """The registry (bundled, [crawl] registry files, --registry files) narrowed to
+    `keys` or `country` when given."""
+    from scraper.sites import load_registry
+
+    if settings is None:
+        settings = load_settings(config, flags=_FLAGS, crawl__registry=_paths(registry))
+    loaded = load_registry([Path(p).expanduser() for p in settings.crawl.registry])
+    if keys:
+        return [loaded.get(key) for key in keys]
+    return loaded.country(country) if country else list(loaded)
 
 
 @app.command(cls=_Command)

@@ -16,6 +16,7 @@ from scraper.extract.rules import RuleSet, default_rules, load_rules
 from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text, sniff_page
 from scraper.record import Article
 from scraper.settings import CleanSettings, RulesSettings, Settings
+from scraper.sites import Outlet
 from scraper.store.state import RunState
 from scraper.summary import CrawlSummary, Summary
 from scraper.workers import process_pool
@@ -159,13 +160,20 @@ def run_dedup(args: list[str], settings: Settings, out: Sink, *,
 def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
               state: RunState | None = None, warc: Path | None = None,
               on_progress: Callable[[int, int], None] | None = None,
-              rules: RuleSet | None = None) -> CrawlSummary:
-    """Crawl `sources` (URLs, feeds, sitemaps, section pages, @files of them) into `out`,
-    as `settings.crawl` says. Rule tables (phrase and pagination) are loaded here, once."""
+              rules: RuleSet | None = None,
+              outlets: list[Outlet] | None = None,
+              report: Callable[[str], None] | None = None) -> CrawlSummary:
+    """Crawl `sources` (URLs, feeds, sitemaps, listing pages, @files of them) into `out`,
+    as `settings.crawl` says. Rule tables (phrase and pagination) are loaded here, once.
+
+    `outlets`: registry entries whose sites are crawled (their sources are read when
+    their site is discovered, their time zone dates the articles that state none). `report`: a dry run, which reports what the sources hold and what
+    discovery finds there, and fetches no article."""
     import asyncio
     import re
 
     from scraper.crawl import Crawl, CrawlStats
+    from scraper.crawl.site import KINDS as DISCOVERY_KINDS
     from scraper.discover import parse_when
     from scraper.discover.pagination import bundled_table
     from scraper.discover.pagination import load_rules as pagination_rules
@@ -178,6 +186,10 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
         follow = re.compile(crawl.follow) if crawl.follow else None
     except re.error as exc:
         raise ConfigError(f"crawl.follow: not a regular expression: {exc}") from exc
+    unknown = sorted(set(crawl.discover) - set(DISCOVERY_KINDS))
+    if unknown:
+        raise ConfigError(f"crawl.discover: unknown step(s) {', '.join(unknown)}; "
+                          f"choose from {', '.join(DISCOVERY_KINDS)}")
     since = parse_when(crawl.since) if crawl.since else None
     if crawl.since and since is None:
         raise ConfigError(f"crawl.since: {crawl.since!r} is not an ISO 8601 date")
@@ -194,7 +206,8 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
             await Crawl(fetcher, emitter, CrawlStats(summary), crawl, rules=rules,
                         pagination=pagination_rules(table),
                         pager=PagerWords.from_table(table["generic"]), follow=follow,
-                        since=since, state=state, on_progress=on_progress).run(urls)
+                        since=since, state=state, on_progress=on_progress,
+                        outlets=outlets, report=report).run(urls)
     try:
         asyncio.run(main())
     finally:

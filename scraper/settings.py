@@ -162,6 +162,15 @@ class CrawlSettings:
     since: str = ""
     #: Fetch articles seen by earlier runs again, conditionally (--refresh).
     refresh: bool = False
+    #: How a listing page (a homepage, a section) finds the site's sources: "feeds",
+    #: "sitemaps", "links" (its own article links, when there is no feed or sitemap).
+    discover: tuple[str, ...] = ("feeds", "sitemaps", "links")
+    #: On a site's first run (and in every run without --state), entries of the sources
+    #: discovery found that are older than this many days are left out (--since wins).
+    first_run_days: float = _at_least(3.0, 0)
+    #: Registry files of your own (TOML, as scraper/sites/id.toml) adding or overriding
+    #: outlets for --site and `scraper sites` (--registry).
+    registry: tuple[str, ...] = ()
     #: Extraction processes (--workers).
     workers: int = _at_least(1, 1)
     #: An article URL that failed in this many runs is given up (not fetched again).
@@ -207,6 +216,9 @@ def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None =
     if path is not None and tables["rules"].paths:  # relative to the file that names them
         tables["rules"] = RulesSettings(tuple(str(path.parent / p)
                                               for p in tables["rules"].paths))
+    if path is not None and tables["crawl"].registry:
+        tables["crawl"] = dataclasses.replace(tables["crawl"], registry=tuple(
+            str(path.parent / Path(p).expanduser()) for p in tables["crawl"].registry))
     sites = _sites(data.pop("sites", {}), where)
     top = _build(Settings, data, where, "")
     for key, value in overrides.items():
@@ -220,8 +232,8 @@ def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None =
         name, item = key.split("__", 1)
         current = tables[name]
         value = _check(_field(type(current), item, label), value, label)
-        if key == "rules__paths":
-            value = current.paths + value
+        if key in ("rules__paths", "crawl__registry"):  # flags add to the file's lists
+            value = getattr(current, item) + value
         tables[name] = dataclasses.replace(current, **{item: value})
     crawl = tables["crawl"]
     # The fetcher's view of the politeness settings, copied from where they are set.

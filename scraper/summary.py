@@ -17,7 +17,9 @@ cannot disagree. Figures (README, "The closing summary"):
 - `failed`: inputs or URLs that could not be read, fetched or extracted, by reason
   (sources and articles alike; `sources_failed` counts the sources among them);
 - `given_up`: article URLs that failed in `[crawl] give_up_after` runs and are not
-  tried again.
+  tried again;
+- `discovered` (a crawl given a listing page): the sources site discovery found, by
+  step, and the usual paths it tried.
 
 A crawl counts every figure under a host (the URL's, after redirects); its totals are
 the sums over the hosts, and `failed` (like `skipped`, `given_up`) the sum of its reasons.
@@ -66,6 +68,9 @@ def summary_lines(command: str, figures: dict) -> list[str]:
         for reason, n in sorted(figures.get(f"{figure}_by_reason", {}).items(),
                                 key=lambda item: (-item[1], item[0])):
             lines.append(f"  {WORDS[figure][0]} {n}: {reason}")
+    if figures.get("discovered"):
+        lines.append("  discovered: " + ", ".join(f"{n} {step}" for step, n
+                                                  in figures["discovered"].items()))
     for host, counts in figures.get("hosts", {}).items():
         lines.append(f"  {host}: {', '.join(phrase(n, key) for key, n in counts.items())}")
     return lines
@@ -107,6 +112,9 @@ class CrawlSummary:
     failed_sources: list[str] = field(default_factory=list)
     hosts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     reasons: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: What site discovery found, by step ("sitemaps (robots.txt)", "feeds (link)",
+    #: "news sitemaps (path)", "page links", "passed over", "usual paths tried").
+    discovered: Counter[str] = field(default_factory=Counter)
 
     def count(self, figure: str, *, url: str | None = None, reason: str | None = None) -> None:
         """One more of `figure` for `url`'s host; `reason` is required for the figures
@@ -132,6 +140,8 @@ class CrawlSummary:
         figures.update({figure: self.total(figure) for figure in CRAWL_FIGURES})
         for figure in WITH_REASONS:
             figures[f"{figure}_by_reason"] = dict(sorted(self.reasons[figure].items()))
+        if self.discovered:
+            figures["discovered"] = dict(sorted(self.discovered.items()))
         figures["hosts"] = {host: {f: counts[f] for f in CRAWL_FIGURES if counts[f]}
                             for host, counts in sorted(self.hosts.items())}
         return figures

@@ -36,7 +36,7 @@ def test_crawl_help_lists_the_global_options_and_reads_like_the_readme() -> None
     text = run_cli("crawl", "-h").stdout
     for option in ("--quiet", "--log-format", "--config", "--force-empty", "--rules"):
         assert option in text, option
-    assert text.startswith("Usage: python -m scraper crawl [OPTIONS] SOURCE...\n")
+    assert text.startswith("Usage: python -m scraper crawl [OPTIONS] [SOURCE]...\n")
 
 
 def test_usage_errors_are_json_with_log_format_json() -> None:

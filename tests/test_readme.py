@@ -22,7 +22,8 @@ BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, re.S)
 def _offline(line: str) -> bool:
     """A command that runs here: no crawl of the web, no make (the suite runs under it),
     and jq only where it is installed. (`extract --url URL` fetches nothing.)"""
-    return (line.startswith(("scraper ", "cat ")) and not line.startswith("scraper crawl")
+    return (line.startswith(("scraper ", "cat "))
+            and not line.startswith(("scraper crawl", "scraper sites check"))
             and "curl " not in line and (" jq" not in line or shutil.which("jq") is not None))
 
 
@@ -80,8 +81,17 @@ def test_the_readme_python_runs(workdir: Path) -> None:
 
 
 def test_the_readme_settings_file_loads(workdir: Path) -> None:
-    (toml,) = [block for lang, block in BLOCKS if lang == "toml"]
+    (toml,) = [block for lang, block in BLOCKS if lang == "toml" and "[kabar]" not in block]
     config = workdir / "scraper.toml"
     config.write_text(toml)
     settings = load_settings(config)
     assert settings.crawl.give_up_after == 5
+
+
+def test_the_readme_registry_entry_loads(tmp_path: Path) -> None:
+    from scraper.sites import load_registry
+
+    (toml,) = [block for lang, block in BLOCKS if lang == "toml" and "[kabar]" in block]
+    (tmp_path / "sites.toml").write_text(toml)
+    outlet = load_registry([tmp_path / "sites.toml"]).get("kabar")
+    assert outlet.timezone == "Asia/Makassar" and outlet.feeds

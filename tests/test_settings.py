@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.errors import ConfigError
 from scraper.pipeline import run_clean, run_crawl
 from scraper.settings import CleanSettings, CrawlSettings, SiteSettings, load_settings
 from scraper.store import JsonlOutput, State
@@ -57,7 +58,8 @@ def test_the_tests_below_cover_every_key() -> None:
     covered = {"clean": {"template_min_docs", "short_line_words", "list_run"},
                "crawl": {"concurrency", "per_host", "delay", "user_agent", "proxy",
                          "max_pages", "max_article_pages", "max_sitemaps", "follow", "depth",
-                         "since", "refresh", "workers", "give_up_after"},
+                         "since", "refresh", "workers", "give_up_after", "discover",
+                         "first_run_days", "registry"},
                "sites": {"delay", "user_agent", "proxy", "headers", "obey_robots"}}
     for name, cls in (("clean", CleanSettings), ("crawl", CrawlSettings),
                       ("sites", SiteSettings)):
@@ -215,6 +217,33 @@ def test_follow_depth_and_since(server: LocalServer, tmp_path: Path) -> None:
     server.page("/feed.xml", rss("/read/b", dates=("Mon, 01 Jan 2001 00:00:00 +0000",)))
     summary, _ = crawl(tmp_path, [server.base + "/feed.xml"], {"since": "2020-01-01"})
     assert summary.reasons["skipped"]["older than --since"] == 1 and summary.written == 0
+
+
+def test_discover_first_run_days_and_registry(server: LocalServer, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    now = datetime.now(timezone.utc)
+    paths = ["/read/10001/kabar-hari-ini-dari-kota", "/read/10002/kabar-minggu-lalu-dari-desa"]
+    for seed, path in enumerate(paths):
+        add_story(server, path, 40 + seed)
+    dates = tuple(format_datetime(now - timedelta(days=d)) for d in (1, 6))
+    server.page("/rss.xml", rss(*paths, dates=dates))
+    server.page("/", '<html><head><link rel="alternate" type="application/rss+xml" '
+                'href="/rss.xml"></head><body><p>Beranda</p></body></html>')
+    summary, _ = crawl(tmp_path, [server.base + "/"])
+    assert summary.written == 1 and summary.discovered == {"feeds (link)": 1}
+    summary, _ = crawl(tmp_path, [server.base + "/"], {"first_run_days": 10})
+    assert summary.written == 2
+    # Sitemaps only: the feed link is not looked at, and there is no sitemap here.
+    summary, _ = crawl(tmp_path, [server.base + "/"], {"discover": ["sitemaps"]})
+    assert summary.written == 0 and summary.failed_sources and server.hits["/rss.xml"] == 2
+    with pytest.raises(ConfigError, match="unknown step"):
+        crawl(tmp_path, [server.base + "/"], {"discover": ["everything"]})
+    # Registry files named in the settings file are found beside it.
+    config = tmp_path / "scraper.toml"
+    config.write_text(_toml({"crawl": {"registry": ["mine.toml"]}}))
+    assert load_settings(config).crawl.registry == (str(tmp_path / "mine.toml"),)
 
 
 # --- [crawl]: across runs, and the workers ---

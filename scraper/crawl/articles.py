@@ -15,8 +15,11 @@ import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from scraper.discover import Link, Pagination, find_pagination, page_links, parse_page
+from scraper.discover.listing import PageSigns, is_listing, page_signs
 from scraper.discover.pagination import PaginationRules
 from scraper.extract import extract_html
 from scraper.extract.pages import PagerWords, join_pages
@@ -53,20 +56,26 @@ def extraction_pool(workers: int, clean: CleanSettings, rules: RuleSet) -> Execu
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
-    """What a page says about other pages: its article's pagination, links to follow."""
+    """What a page says about other pages: its article's pagination, links to follow,
+    and the signs of a listing."""
 
     pagination: Pagination
     follow: list[str] = field(default_factory=list)
+    signs: PageSigns | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleRead:
-    """The outcome of reading one article: its record, or why it failed."""
+    """The outcome of reading one article: its record, or why it failed. `listing`: the
+    page is a listing, not an article (no record; `links` are its article and listing
+    links)."""
 
     article: Article | None
     follow: list[str] = field(default_factory=list)
     reason: str | None = None
     problem: str | None = None
+    listing: bool = False
+    links: list[Link] = field(default_factory=list)
 
 
 class ArticleReader:
@@ -91,6 +100,10 @@ class ArticleReader:
             self._extract(result),
             asyncio.to_thread(self._links, result.body, result.final_url, article_url,
                               want_links))
+        if self.follow is None and links.signs is not None \
+                and is_listing(links.signs, result.final_url):
+            return ArticleRead(None, listing=True,
+                               links=links.signs.article_links + links.signs.listing_links)
         if links.pagination and article.text:
             return await self._join(article, links.pagination, result.final_url, links.follow)
         return ArticleRead(article, links.follow)
@@ -100,7 +113,8 @@ class ArticleReader:
         return await loop.run_in_executor(self.pool, _extract, result.body, result.charset,
                                           result.final_url)
 
-    def _links(self, body: bytes, url: str, article_url: str, want_links: bool) -> PageLinks:
+    def _links(self, body: bytes, url: str, article_url: str, want_links: bool,
+               with_signs: bool = True) -> PageLinks:
         """Pagination and links to follow, from one lxml tree (in a thread: lxml parses
         without the GIL the event loop needs)."""
         root = parse_page(body)
@@ -108,7 +122,8 @@ class ArticleReader:
                                      max_pages=self.max_pages)
         follow = ([link.url for link in page_links(root, url, self.follow)]
                   if want_links and self.follow is not None else [])
-        return PageLinks(pagination, follow)
+        return PageLinks(pagination, follow,
+                         page_signs(root, url) if with_signs and self.follow is None else None)
 
     async def _join(self, first: Article, pagination: Pagination, url: str,
                     follow: list[str]) -> ArticleRead:
@@ -130,7 +145,7 @@ class ArticleReader:
                                    problem=f"page {number} ({pages[number]}): {page.error}")
             article, more = await asyncio.gather(
                 self._extract(page),
-                asyncio.to_thread(self._links, page.body, page.final_url, url, False))
+                asyncio.to_thread(self._links, page.body, page.final_url, url, False, False))
             done[number] = article
             for n, link in more.pagination.pages.items():
                 pages.setdefault(n, link)
@@ -145,3 +160,22 @@ def with_hints(article: Article, link: Link) -> Article:
     if article.published is None and link.published is not None:
         article = article.replace(published=link.published.isoformat())
     return article
+
+
+def with_zone(article: Article, zone: str | None) -> Article:
+    """Dates with a time but no offset, told in the outlet's time zone (the registry's
+    `timezone`): "2024-05-01T10:00" on a WIB site is 10:00+07:00."""
+    if zone is None:
+        return article
+    changes = {}
+    for name in ("published", "modified"):
+        value = getattr(article, name)
+        if not value or "T" not in value:
+            continue
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if when.tzinfo is None:
+            changes[name] = when.replace(tzinfo=ZoneInfo(zone)).isoformat()
+    return article.replace(**changes) if changes else article

@@ -17,15 +17,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
-from scraper.crawl.articles import ArticleReader, extraction_pool, with_hints
+from scraper.crawl.articles import ArticleReader, extraction_pool, with_hints, with_zone
 from scraper.crawl.scheduler import Job, Scheduler
-from scraper.crawl.sources import read_source
+from scraper.crawl.site import SiteSources, describe, describe_reading, discover_site
+from scraper.crawl.sources import SourceReading, read_source
 from scraper.crawl.stats import CrawlStats
-from scraper.discover import Link
+from scraper.dedup.urls import site_of
+from scraper.discover import Link, parse_page
+from scraper.discover.listing import is_listing, page_signs
 from scraper.discover.pagination import PaginationRules
 from scraper.emitter import Emitter
 from scraper.errors import OutputError, StateError
@@ -33,6 +38,7 @@ from scraper.extract.pages import PagerWords
 from scraper.extract.rules import RuleSet
 from scraper.fetch import SOURCE_TYPES, Fetcher, FetchResult
 from scraper.settings import CrawlSettings
+from scraper.sites import Outlet
 from scraper.store.state import RunState, Validators
 
 log = logging.getLogger("scraper")
@@ -45,7 +51,9 @@ class Crawl:
                  settings: CrawlSettings, *, rules: RuleSet, pagination: PaginationRules,
                  pager: PagerWords, follow: re.Pattern[str] | None,
                  since: datetime | None, state: RunState | None = None,
-                 on_progress: Callable[[int, int], None] | None = None) -> None:
+                 on_progress: Callable[[int, int], None] | None = None,
+                 outlets: list[Outlet] | None = None,
+                 report: Callable[[str], None] | None = None) -> None:
         self.fetcher = fetcher
         self.emitter = emitter
         self.stats = stats
@@ -57,6 +65,17 @@ class Crawl:
         self.since = since
         self.state = state
         self.on_progress = on_progress
+        #: registrable domain -> its outlet in the registry (whose sources are read when
+        #: the site is discovered, whose time zone dates articles that give none)
+        self.outlets = {site_of(o.host): o for o in outlets or []}
+        #: A dry run: what the sources hold and what discovery found goes to `report`,
+        #: and no article is fetched.
+        self.report = report
+        self.dry_run = report is not None
+        #: What discovery found, per listing page given (for --dry-run's report).
+        self.discovered: list[SiteSources] = []
+        self._site_windows: dict[str, tuple[str, datetime]] = {}  # host -> (root, window)
+        self._started = time.time()
         self.scheduler = Scheduler(max_pages=settings.max_pages,
                                    max_sitemaps=settings.max_sitemaps)
         self._run = 0  # this run's number in the state (counts back-off between failures)
@@ -91,6 +110,7 @@ class Crawl:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             pool.shutdown(cancel_futures=True)
+        self._save_horizons()
         self._save_source_validators()
 
     async def _worker(self) -> None:
@@ -106,7 +126,7 @@ class Crawl:
                 self.scheduler.done += 1
                 if self.on_progress:
                     self.on_progress(self.scheduler.done, self.scheduler.total)
-                queue.task_done()
+                queue.task_done(job)
 
     async def _handle(self, job: Job) -> None:
         try:
@@ -133,18 +153,36 @@ class Crawl:
             return
         if result.error:
             self._source_failed(job, result.reason or result.error, result.error)
+            self._outlet_fallback(job)
             return
         self._validators[job.key] = (job.root, _validators(result))
         reading = read_source(result.body, result.final_url, result.content_type,
-                              follow=self.follow, since=self.since)
+                              follow=self.follow, since=self._since(job))
         if reading.kind == "unreadable":
             self._source_failed(job, reading.reason or "unreadable", reading.problem or "")
             return
         if reading.kind == "page":
-            log.info("%s: an HTML page, read as one article (a section page's links are "
-                     "crawled with --follow REGEX)", job.url)
+            root = await asyncio.to_thread(parse_page, result.body)
+            if self.follow is None and is_listing(
+                    await asyncio.to_thread(page_signs, root, result.final_url),
+                    result.final_url):
+                await self._discover(job, result, root)
+                return
+            if self.report is not None:
+                self.report(f"{job.url}: an article page (nothing to discover)")
+                return
+            log.info("%s: an HTML page, read as one article (not a listing: no links to "
+                     "the site's articles; --follow REGEX crawls the links that match)",
+                     job.url)
             self.scheduler.mark_seen(job)
             await self._article(Job(job.link, job.root, 0), fetched=result)
+            return
+        self._take(job, reading)
+
+    def _take(self, job: Job, reading: SourceReading) -> None:
+        """Queue what a feed, sitemap or section page lists (in a dry run: report it)."""
+        if self.report is not None:
+            self.report(f"{job.url}: {describe_reading(reading)}")
             return
         if reading.kind == "sitemap":
             log.info("%s: sitemap with %d pages, %d sitemaps", job.url,
@@ -160,11 +198,99 @@ class Crawl:
                 self.stats.skipped(child.url, "over the sitemap limit")
                 self._incomplete.add(job.root)
                 continue
-            self.scheduler.offer(Job(child, job.root, job.depth, is_source=True))
+            self.scheduler.offer(Job(child, job.root, job.depth, is_source=True,
+                                     window=job.window))
         for link in reading.too_old:
-            self.stats.skipped(link.url, "older than --since")
+            self.stats.skipped(link.url, "older than --since" if job.window is None
+                               else "older than the site's window")
         for link in reading.articles:
-            self.scheduler.offer(Job(link, job.root, 1))
+            self.scheduler.offer(Job(link, job.root, 1, window=job.window))
+
+    def _since(self, job: Job) -> datetime | None:
+        return job.window if job.window is not None else self.since
+
+    # --- sites: their sources found from a listing page ---
+
+    async def _discover(self, job: Job, page: FetchResult, root) -> None:
+        """A listing given as a source: find its site's feeds and sitemaps (once per site
+        in a run) and crawl them, or its article links when the site has none."""
+        # A listing's validators are not kept: a 304 on the homepage says nothing of its
+        # site's feeds and sitemaps, which are read in every run.
+        self._validators.pop(job.key, None)
+        host = page.host
+        window = self._window(host)
+        site_done = host in self._site_windows
+        self._site_windows.setdefault(host, (job.root, window))
+
+        async def read(url: str) -> tuple[FetchResult, SourceReading]:
+            result = await self.fetcher.fetch(url, accept=SOURCE_TYPES)
+            self.stats.response(result)
+            if not result.ok:
+                return result, SourceReading("unreadable", reason=result.reason)
+            return result, read_source(result.body, result.final_url, result.content_type,
+                                       since=window)
+
+        found = await discover_site(
+            page, root, read, self.fetcher.robots_sitemaps, kinds=self.settings.discover,
+            known=() if site_done else self._outlet_sources(host),
+            probed_before=self.state.probes(host) if self.state is not None else None,
+            site_done=site_done)
+        self.stats.discovered(found, job.url)
+        self.discovered.append(found)
+        if self.report is not None:
+            for line in describe(found, job.url):
+                self.report(line)
+        if found.probed and self.state is not None and not self.dry_run:
+            with _writing():
+                self.state.stage_probes(host, found.probed)
+        if self.dry_run:
+            return
+        if not (found.sources or found.links or found.listings or site_done):
+            self._source_failed(job, "no sources found", f"{found.problems[-1]} on this page "
+                                f"or its site (--discover {','.join(self.settings.discover)})")
+            return
+        for source in found.sources:
+            child = Job(Link(source.url), job.root, 0, is_source=True, window=window)
+            if self.scheduler.offer_handled(child):
+                self._take(child, source.reading)
+        for link in found.links + found.listings:
+            self.scheduler.offer(Job(link, job.root, 1, window=window))
+
+    def _outlet_fallback(self, job: Job) -> None:
+        """An outlet's homepage that could not be read: its registry sources are still
+        crawled (in the site's window)."""
+        host = (urlsplit(job.url).hostname or "").lower()
+        if job.depth or host in self._site_windows or not self._outlet_sources(host):
+            return
+        window = self._window(host)
+        self._site_windows[host] = (job.root, window)
+        for url in self._outlet_sources(host):
+            self.scheduler.offer(Job(Link(url), job.root, 0, is_source=True, window=window))
+
+    def _outlet_sources(self, host: str) -> tuple[str, ...]:
+        outlet = self.outlets.get(site_of(host))
+        return outlet.sources if outlet is not None else ()
+
+    def _window(self, host: str) -> datetime:
+        """From when a discovered site's entries are crawled: --since; else the site's
+        horizon in the state (moved to the start of its last whole run, less a day for
+        late listings); else, on its first run, `first_run_days` back."""
+        if self.since is not None:
+            return self.since
+        horizon = self.state.horizon(host) if self.state is not None else None
+        if horizon is None:
+            horizon = self._started - self.settings.first_run_days * 86400
+        return datetime.fromtimestamp(horizon, tz=timezone.utc)
+
+    def _save_horizons(self) -> None:
+        """Sites whose every article was handled in this run start their next window at
+        this run's start (less a day): later runs read only what is new."""
+        if self.state is None or self.dry_run:
+            return
+        with _writing():
+            for host, (root, _) in self._site_windows.items():
+                if root not in self._incomplete:
+                    self.state.stage_horizon(host, self._started - 86400)
 
     def _source_failed(self, job: Job, reason: str, message: str) -> None:
         """A source that could not be read: counted, reported, its root not complete."""
@@ -213,14 +339,27 @@ class Crawl:
             return
         want_links = self.follow is not None and job.depth < self.settings.depth
         read = await self.reader.read(result, job.url, want_links=want_links)
+        if read.listing:  # not logged as fetched: a listing changes, and is read each run
+            self._listing(job, read.links)
+            return
         if read.article is None:
             self._fail(job, read.reason or "failed", read.problem or "")
             return
         for link in read.follow:
             self.scheduler.offer(Job(Link(link), job.root, job.depth + 1))
-        article = with_hints(read.article, job.link).replace(source=job.url)
+        outlet = self.outlets.get(site_of(result.host))
+        article = with_zone(with_hints(read.article, job.link),
+                            outlet.timezone if outlet else None).replace(source=job.url)
         with _writing():
             self.emitter.emit([article], fetched=[(key, _validators(result))])
+
+    def _listing(self, job: Job, links: list[Link]) -> None:
+        """A listing where an article was expected (a tag, search or section page):
+        counted, not written; its links followed while the crawl's depth allows."""
+        if job.depth <= self.settings.depth:
+            for link in links:
+                self.scheduler.offer(Job(link, job.root, job.depth + 1, window=job.window))
+        self.stats.skipped(job.url, "not an article")
 
     async def _fetch_more(self, url: str) -> FetchResult:
         """A later page or show-all view of an article: fetched and counted."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from scraper.crawl.site import SiteSources, describe
 from scraper.fetch import FetchResult
 from scraper.summary import CrawlSummary
 
@@ -52,3 +53,14 @@ class CrawlStats:
     def seen(self, url: str) -> None:
         """An article URL handled by an earlier run: not fetched."""
         self.summary.count("seen", url=url)
+
+    def discovered(self, found: SiteSources, page_url: str) -> None:
+        """What discovery found on one listing page: each step's finds counted, the
+        sources named once (info level), its problems at warning level."""
+        self.summary.discovered.update(found.steps)
+        if found.probed:
+            self.summary.discovered["usual paths tried"] += len(found.probed)
+        lines = describe(found, page_url)
+        log.info("%s", "\n".join(line for line in lines if not line.startswith("  problem:")))
+        for problem in found.problems:
+            log.warning("%s: %s", found.host, problem)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -53,16 +54,24 @@ def page_links(html: Page, base_url: str, pattern: re.Pattern[str] | None = None
     if root is None:
         return []
     found: dict[str, None] = {}
+    for url, _, _ in anchors(root, base_url):
+        if pattern is None or pattern.search(url):
+            found.setdefault(url)
+    return [Link(url) for url in found]
+
+
+def anchors(root: lxml.html.HtmlElement, base_url: str) -> Iterator[
+        tuple[str, SplitResult, lxml.html.HtmlElement]]:
+    """Each `<a>` of a page that links an http(s) URL: (the URL resolved without its
+    fragment, its parts, the element), in page order. Broken hrefs are no links."""
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         try:
             url = urljoin(base_url, href).split("#")[0]
-            if urlsplit(url).scheme not in ("http", "https"):
-                continue
-        except ValueError:  # a broken href ("http://[x]/"): not a link
+            parts = urlsplit(url)
+        except ValueError:  # "http://[x]/"
             continue
-        if pattern is None or pattern.search(url):
-            found.setdefault(url)
-    return [Link(url) for url in found]
+        if parts.scheme in ("http", "https") and parts.hostname:
+            yield url, parts, anchor

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Literal
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import lxml.html
 
 from scraper.dedup.urls import site_of
-from scraper.discover.links import Link
+from scraper.discover.links import Link, anchors
 
 UrlKind = Literal["article", "listing", "other", "unknown"]
 
@@ -150,17 +150,8 @@ def site_links(root: lxml.html.HtmlElement, url: str,
     here = url.split("#")[0]
     found: dict[str, tuple[UrlKind, str]] = {}
     sites: dict[str, str] = {host: site}  # host -> its site, each host looked up once
-    for anchor in root.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            continue
-        try:
-            target = urljoin(url, href).split("#")[0]
-            parts = urlsplit(target)
-        except ValueError:  # a broken href ("http://[x]/"): not a link
-            continue
-        if parts.scheme not in ("http", "https") or not parts.hostname \
-                or target == here or target in found:
+    for target, parts, anchor in anchors(root, url):
+        if target == here or target in found:
             continue
         if parts.hostname not in sites:
             sites[parts.hostname] = site_of(parts.hostname)

@@ -6,8 +6,10 @@ gunzipped under a size cap.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -71,9 +73,35 @@ def parse_sitemap(data: bytes, base_url: str = "") -> Sitemap:
         if not url:
             continue
         when = parse_when(values.get("publication_date")) or parse_when(values.get("lastmod"))
+        if when is None and kind == "sitemapindex":
+            when = archive_end(url)
         link = Link(urljoin(base_url, url), when, values.get("title"))
         (result.pages if kind == "urlset" else result.sitemaps).append(link)
     return result
+
+
+# A period in an archive's file name: sitemap-2024-05.xml, post-2024-05-01.xml, 2019.xml.
+_ARCHIVE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_/]?(0[1-9]|1[0-2])(?:[-_/]?(0[1-9]|[12]\d|3[01]))?)?"
+                      r"(?!\d)")
+
+
+def archive_end(url: str) -> datetime | None:
+    """When the period an archive sitemap is named for ends (sitemap-2024-05.xml: the
+    start of June 2024, UTC), for a child listed without `lastmod`: what it lists is no
+    newer than that. None when the name holds no year."""
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    match = _ARCHIVE.search(name)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if day is not None:
+            return datetime(year, month, day, tzinfo=timezone.utc) + timedelta(days=1)
+        if month is not None:
+            return datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
+        return datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    except ValueError:  # 2024-02-31
+        return None
 
 
 def _values(entry: etree._Element) -> dict[str, str]:

@@ -289,6 +289,21 @@ class Fetcher:
             return rules is True
         return rules.can_fetch(url, self._user_agent(urlsplit(url).hostname or "").split("/")[0])
 
+    async def robots_sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` lines of robots.txt of `url`'s origin (read once per origin, as
+        for `allowed`), resolved against the origin, each once, in file order."""
+        rules = await self._robots_for(url)
+        if isinstance(rules, (bool, str)):
+            return []
+        origin = _origin(url)
+        found: dict[str, None] = {}
+        for line in rules.sitemaps:
+            try:
+                found.setdefault(urljoin(origin + "/", line.strip()))
+            except ValueError:
+                continue
+        return [u for u in found if urlsplit(u).scheme in ("http", "https")]
+
     async def _robots_unreadable(self, url: str) -> str | None:
         """Why robots.txt of `url`'s origin could not be read ("robots.txt unreachable
         (connection refused)"), or None when it was (or is missing)."""

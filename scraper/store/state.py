@@ -4,8 +4,9 @@ It keeps what cron runs need to pick up only what is new: HTTP validators and ou
 fetched URLs, article URLs that failed (in how many runs, and from which run on they are
 tried again), the number of crawl runs, the duplicate index (canonical URL and text
 hashes, MinHash signatures, LSH band keys in an indexed table, so a lookup reads a few
-rows, never the whole index), and how far each output file was written when the state
-was last committed.
+rows, never the whole index), how far each output file was written when the state
+was last committed, and for each site found by discovery, from when its sources are
+read (its horizon) and which of the usual source paths exist on it.
 
 `State` is a `DedupStore`: `scraper.dedup.DuplicateIndex` runs on it unchanged.
 
@@ -49,6 +50,9 @@ CREATE TABLE IF NOT EXISTS bands (key INTEGER, doc INTEGER, PRIMARY KEY (key, do
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY, runs INTEGER NOT NULL, retry_at INTEGER NOT NULL, reason TEXT);
+CREATE TABLE IF NOT EXISTS sites (host TEXT PRIMARY KEY, horizon REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS probes (
+    host TEXT NOT NULL, path TEXT NOT NULL, found INTEGER NOT NULL, PRIMARY KEY (host, path));
 """
 
 
@@ -91,6 +95,15 @@ class RunState(DedupStore, Protocol):
         """Count a failed run for `key`; returns its failures so far."""
     def commit(self, output: tuple[Path, int] | None = None) -> None:
         """Make every staged change durable, with `output`'s (path, size), atomically."""
+    def horizon(self, host: str) -> float | None:
+        """The POSIX time from which discovered sources of `host` are crawled, or None:
+        the site's first run."""
+    def stage_horizon(self, host: str, when: float) -> None:
+        """Move `host`'s horizon (after a run that handled all of the site)."""
+    def probes(self, host: str) -> dict[str, bool]:
+        """Usual source paths tried on `host` in earlier runs: path -> it exists."""
+    def stage_probes(self, host: str, found: dict[str, bool]) -> None:
+        """Remember usual paths tried on `host`."""
 
 
 def _key64(text: str) -> int:
@@ -248,6 +261,34 @@ class State:
                              "UPDATE SET runs = excluded.runs, retry_at = excluded.retry_at, "
                              "reason = excluded.reason", (key, *dataclasses.astuple(failure)))
         return failure
+
+    # --- sites found by discovery ---
+
+    def horizon(self, host: str) -> float | None:
+        """From when (POSIX time) the discovered sources of `host` are crawled; None
+        before the site's first run."""
+        value = self._one("SELECT horizon FROM sites WHERE host = ?", host)
+        return None if value is None else float(value)
+
+    def stage_horizon(self, host: str, when: float) -> None:
+        """Move the site's horizon; durable at the next commit."""
+        with self._errors("write"):
+            self._db.execute("INSERT INTO sites VALUES (?, ?) ON CONFLICT (host) DO UPDATE "
+                             "SET horizon = excluded.horizon", (host, when))
+
+    def probes(self, host: str) -> dict[str, bool]:
+        """The usual source paths tried on `host` before: path -> it exists."""
+        with self._errors("read"):
+            rows = self._db.execute("SELECT path, found FROM probes WHERE host = ?",
+                                    (host,)).fetchall()
+        return {path: bool(found) for path, found in rows}
+
+    def stage_probes(self, host: str, found: dict[str, bool]) -> None:
+        """Remember the usual paths tried on `host`; durable at the next commit."""
+        with self._errors("write"):
+            self._db.executemany("INSERT INTO probes VALUES (?, ?, ?) ON CONFLICT (host, path) "
+                                 "DO UPDATE SET found = excluded.found",
+                                 [(host, path, int(hit)) for path, hit in found.items()])
 
     # --- output positions ---
 

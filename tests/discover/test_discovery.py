@@ -160,3 +160,18 @@ def test_pagination_on_real_indonesian_news_pages() -> None:
     assert found["kompas"].show_all.endswith("?page=all") and list(found["kompas"].pages) == [2]
     assert found["tribunnews"].show_all.endswith("?page=all")
     assert list(found["tribunnews"].pages)[:3] == [2, 3, 4]
+
+
+def test_index_children_without_lastmod_are_dated_by_the_period_in_their_name() -> None:
+    index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>https://x.co.id/sitemap-2024-05.xml</loc></sitemap>
+<sitemap><loc>https://x.co.id/sitemap-2024-12-31.xml</loc></sitemap>
+<sitemap><loc>https://x.co.id/sitemap-2019.xml</loc></sitemap>
+<sitemap><loc>https://x.co.id/sitemap-news.xml</loc></sitemap>
+<sitemap><loc>https://x.co.id/sitemap-2018-01.xml</loc><lastmod>2024-07-01</lastmod></sitemap>
+</sitemapindex>"""
+    dates = [link.published for link in parse_sitemap(index).sitemaps]
+    utc = timezone.utc
+    # The end of the period named: nothing it lists is newer. A lastmod given wins.
+    assert dates == [datetime(2024, 6, 1, tzinfo=utc), datetime(2025, 1, 1, tzinfo=utc),
+                     datetime(2020, 1, 1, tzinfo=utc), None, datetime(2024, 7, 1, tzinfo=utc)]
