@@ -416,7 +416,8 @@ def crawl(
     depth: Annotated[Optional[int], typer.Option(
         "--depth", help="With --follow: also follow matching links found on the "
         f"followed pages, this many levels deep ({bounds(CrawlSettings, 'depth')}) "
-        "[default: 1].")] = None,
+        "[default: 1]. Without it: a listing (tag, section page) this many links from a "
+        "source or less is followed.")] = None,
     since: Annotated[Optional[str], typer.Option(
         "--since", metavar="DATE", help="Skip feed and sitemap entries dated before DATE "
         "(ISO 8601: 2024-05-01 or 2024-05-01T06:00+07:00).")] = None,
@@ -496,7 +497,8 @@ def crawl(
     config = _common(ctx, quiet, log_format, config)
     _regex(follow)
     _since(since)
-    steps = tuple(s.strip() for s in discover.split(",") if s.strip()) if discover else None
+    steps = tuple(s.strip() for s in discover.split(",") if s.strip()) \
+        if discover is not None else None
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
                                    crawl__discover=steps, crawl__registry=_paths(registry),
                                    dedup__threshold=threshold, crawl__delay=delay,
@@ -508,11 +510,17 @@ def crawl(
                                    crawl__workers=workers,
                                    fetch__allow_private=True if allow_private else None,
                                    rules__paths=_paths(rules))
+    from scraper.crawl.site import check_kinds
+
+    check_kinds(settings.crawl.discover)  # before a state folder is made
     outlets = _outlets(settings, site, sites)
     roots = list(sources or []) + [outlet.homepage for outlet in outlets]
     if not roots:
         _usage("give a SOURCE, --site KEY or --sites COUNTRY (`scraper sites` lists the "
                "registry)")
+    # Every outlet of the registry is known: a homepage given as a SOURCE gets its
+    # outlet's sources and time zone too.
+    outlets = _registry_outlets(None, None, None, None, settings=settings)
     if dry_run:
         from scraper.store import JsonlOutput
 
@@ -577,7 +585,7 @@ def sites(
 def sites_check(
     ctx: typer.Context,
     names: Annotated[Optional[list[str]], typer.Argument(
-        metavar="[KEY]...", help="Outlets to check [default: all of the registry].",
+        metavar="KEY", help="Outlets to check [default: all of the registry].",
         show_default=False)] = None,
     country: CountryOption = None,
     registry: RegistryOption = None,
@@ -599,6 +607,9 @@ def sites_check(
     config = _common(ctx, quiet, log_format, config)
     settings, _ = _settings(config, crawl__delay=delay, crawl__registry=_paths(registry),
                             fetch__allow_private=True if allow_private else None)
+    from scraper.crawl.site import check_kinds
+
+    check_kinds(settings.crawl.discover)
     outlets = _registry_outlets(config, None, names, country, settings=settings)
     checks = asyncio.run(check_outlets(outlets, settings.fetch, settings.crawl.discover))
     for line in format_checks(checks):

@@ -166,14 +166,14 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
     """Crawl `sources` (URLs, feeds, sitemaps, listing pages, @files of them) into `out`,
     as `settings.crawl` says. Rule tables (phrase and pagination) are loaded here, once.
 
-    `outlets`: registry entries whose sites are crawled (their sources are read when
-    their site is discovered, their time zone dates the articles that state none). `report`: a dry run, which reports what the sources hold and what
+    `outlets`: the registry's entries: a crawled site that is one of them has its
+    sources read when it is discovered, and its time zone dates articles that state none. `report`: a dry run, which reports what the sources hold and what
     discovery finds there, and fetches no article."""
     import asyncio
     import re
 
     from scraper.crawl import Crawl, CrawlStats
-    from scraper.crawl.site import KINDS as DISCOVERY_KINDS
+    from scraper.crawl.site import check_kinds
     from scraper.discover import parse_when
     from scraper.discover.pagination import bundled_table
     from scraper.discover.pagination import load_rules as pagination_rules
@@ -186,10 +186,7 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
         follow = re.compile(crawl.follow) if crawl.follow else None
     except re.error as exc:
         raise ConfigError(f"crawl.follow: not a regular expression: {exc}") from exc
-    unknown = sorted(set(crawl.discover) - set(DISCOVERY_KINDS))
-    if unknown:
-        raise ConfigError(f"crawl.discover: unknown step(s) {', '.join(unknown)}; "
-                          f"choose from {', '.join(DISCOVERY_KINDS)}")
+    check_kinds(crawl.discover)
     since = parse_when(crawl.since) if crawl.since else None
     if crawl.since and since is None:
         raise ConfigError(f"crawl.since: {crawl.since!r} is not an ISO 8601 date")

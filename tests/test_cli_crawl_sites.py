@@ -269,3 +269,40 @@ def test_a_registry_entry_through_site_and_sites_check(site: LocalServer,
     assert row and row[0].split()[1:4] == ["0", "1", "2"]  # feeds, sitemaps, articles
     unknown = run_cli("crawl", "--site", "detk")
     assert unknown.returncode == 2 and "did you mean detik" in unknown.stderr
+
+
+def test_a_narrower_since_or_a_failing_source_keeps_the_sites_window(
+        site: LocalServer, tmp_path: Path) -> None:
+    by_age = _dated_site(site, [1, 30])
+    state = tmp_path / "state"
+    since = (NOW - timedelta(hours=3)).isoformat()
+    result, out = crawl(site, tmp_path, "--state", str(state), "--since", since)
+    assert titles(out) == {by_age[1]}, result.stderr
+    # The run read only 3 hours back: the next one still reads the site's whole window.
+    again, _ = crawl(site, tmp_path, "--state", str(state))
+    assert titles(out) == set(by_age.values()), again.stderr
+
+
+def test_a_usual_path_that_fails_for_now_is_tried_again(site: LocalServer,
+                                                        tmp_path: Path) -> None:
+    from tests.httpd import status
+
+    site.page("/robots.txt", "User-agent: *\n", "text/plain")
+    site.routes["/feed"] = status(503)
+    links = [f"/read/2000{n}/kabar-terbaru-dari-kota" for n in range(1, 4)]
+    for n, link in enumerate(links, 1):
+        add_article(site, link, 30 + n, hours_ago=n)
+    site.page("/", homepage(links))
+    state = tmp_path / "state"
+    for _ in range(2):
+        result, out = crawl(site, tmp_path, "--state", str(state), "--config",
+                            str(_no_retries(tmp_path)))
+        assert result.returncode == 0, result.stderr
+    assert len(records(out)) == 3
+    assert site.hits["/feed"] == 2 and site.hits["/rss"] == 1  # 503: again; 404: never
+
+
+def _no_retries(tmp_path: Path) -> Path:
+    config = tmp_path / "scraper.toml"
+    config.write_text("[fetch]\nretries = 0\n")
+    return config

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import lxml.html
+
 from scraper.discover import Link, Pagination, find_pagination, page_links, parse_page
-from scraper.discover.listing import PageSigns, is_listing, page_signs
+from scraper.discover.listing import Listing, read_listing
 from scraper.discover.pagination import PaginationRules
 from scraper.extract import extract_html
 from scraper.extract.pages import PagerWords, join_pages
@@ -61,7 +63,7 @@ class PageLinks:
 
     pagination: Pagination
     follow: list[str] = field(default_factory=list)
-    signs: PageSigns | None = None
+    listing: Listing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +94,19 @@ class ArticleReader:
         self.max_pages = max_pages  # pages of one article joined at most
         self.follow = follow
 
-    async def read(self, result: FetchResult, article_url: str, *,
-                   want_links: bool) -> ArticleRead:
+    async def read(self, result: FetchResult, article_url: str, *, want_links: bool,
+                   root: lxml.html.HtmlElement | None = None) -> ArticleRead:
         """The record of the page in `result` (asked for as `article_url`), joined with
-        its later pages; the links to follow from it when `want_links`."""
+        its later pages; the links to follow from it when `want_links`. A page that is a
+        listing gives no record but its links. `root`: the page already parsed, and
+        found to be no listing."""
         article, links = await asyncio.gather(
             self._extract(result),
             asyncio.to_thread(self._links, result.body, result.final_url, article_url,
-                              want_links))
-        if self.follow is None and links.signs is not None \
-                and is_listing(links.signs, result.final_url):
+                              want_links, root is None, root))
+        if links.listing is not None:
             return ArticleRead(None, listing=True,
-                               links=links.signs.article_links + links.signs.listing_links)
+                               links=links.listing.article_links + links.listing.listing_links)
         if links.pagination and article.text:
             return await self._join(article, links.pagination, result.final_url, links.follow)
         return ArticleRead(article, links.follow)
@@ -114,16 +117,17 @@ class ArticleReader:
                                           result.final_url)
 
     def _links(self, body: bytes, url: str, article_url: str, want_links: bool,
-               with_signs: bool = True) -> PageLinks:
-        """Pagination and links to follow, from one lxml tree (in a thread: lxml parses
-        without the GIL the event loop needs)."""
-        root = parse_page(body)
+               check_listing: bool = True,
+               root: lxml.html.HtmlElement | None = None) -> PageLinks:
+        """Pagination, links to follow and whether the page is a listing, from one lxml
+        tree (in a thread: lxml parses without the GIL the event loop needs)."""
+        root = root if root is not None else parse_page(body)
         pagination = find_pagination(root, url, self.pagination, article_url=article_url,
                                      max_pages=self.max_pages)
         follow = ([link.url for link in page_links(root, url, self.follow)]
                   if want_links and self.follow is not None else [])
-        return PageLinks(pagination, follow,
-                         page_signs(root, url) if with_signs and self.follow is None else None)
+        listing = read_listing(root, url) if check_listing and self.follow is None else None
+        return PageLinks(pagination, follow, listing)
 
     async def _join(self, first: Article, pagination: Pagination, url: str,
                     follow: list[str]) -> ArticleRead:

@@ -59,9 +59,11 @@ async def _check(fetcher: Fetcher, outlet: Outlet, kinds: tuple[str, ...]) -> Si
     entries: list[Link] = list(found.links)
     for source in found.sources:
         entries += source.reading.articles + source.reading.too_old
-        dated = [s for s in source.reading.sitemaps if s.published]
-        if dated:  # an index: its newest child tells what the site lists now
-            _, child = await read(max(dated, key=lambda s: s.published).url)
+        children = source.reading.sitemaps
+        if children:  # an index: its newest child (else its first) tells what it lists now
+            dated = [s for s in children if s.published]
+            newest = max(dated, key=lambda s: s.published) if dated else children[0]
+            _, child = await read(newest.url)
             entries += child.articles + child.too_old
     check.articles = len({link.url for link in entries})
     check.newest = max((link.published for link in entries if link.published), default=None)

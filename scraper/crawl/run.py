@@ -20,8 +20,11 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
+
+import lxml.html
 
 from scraper.crawl.articles import ArticleReader, extraction_pool, with_hints, with_zone
 from scraper.crawl.scheduler import Job, Scheduler
@@ -30,7 +33,7 @@ from scraper.crawl.sources import SourceReading, read_source
 from scraper.crawl.stats import CrawlStats
 from scraper.dedup.urls import site_of
 from scraper.discover import Link, parse_page
-from scraper.discover.listing import is_listing, page_signs
+from scraper.discover.listing import read_listing, url_kind
 from scraper.discover.pagination import PaginationRules
 from scraper.emitter import Emitter
 from scraper.errors import OutputError, StateError
@@ -74,7 +77,7 @@ class Crawl:
         self.dry_run = report is not None
         #: What discovery found, per listing page given (for --dry-run's report).
         self.discovered: list[SiteSources] = []
-        self._site_windows: dict[str, tuple[str, datetime]] = {}  # host -> (root, window)
+        self._sites: dict[str, _Site] = {}  # host -> what this run knows of it
         self._started = time.time()
         self.scheduler = Scheduler(max_pages=settings.max_pages,
                                    max_sitemaps=settings.max_sitemaps)
@@ -123,10 +126,10 @@ class Crawl:
                 if not self._fatal.done():
                     self._fatal.set_result(exc.__cause__ or exc)
             finally:
+                queue.task_done(job)  # first: nothing after it may keep the run from ending
                 self.scheduler.done += 1
                 if self.on_progress:
                     self.on_progress(self.scheduler.done, self.scheduler.total)
-                queue.task_done(job)
 
     async def _handle(self, job: Job) -> None:
         try:
@@ -142,8 +145,11 @@ class Crawl:
     # --- sources ---
 
     async def _source(self, job: Job) -> None:
+        # A homepage is asked for whole: a 304 on it would say nothing of its site's
+        # sources (an older run may have kept its validators).
         known = (self.state.last_fetch(job.key)
-                 if self.state is not None and not self.settings.refresh else None)
+                 if self.state is not None and not self.settings.refresh
+                 and not (job.depth == 0 and url_kind(job.url) == "listing") else None)
         result = await self.fetcher.fetch(job.url, accept=SOURCE_TYPES,
                                           etag=known.etag if known else None,
                                           last_modified=known.last_modified if known else None)
@@ -163,9 +169,8 @@ class Crawl:
             return
         if reading.kind == "page":
             root = await asyncio.to_thread(parse_page, result.body)
-            if self.follow is None and is_listing(
-                    await asyncio.to_thread(page_signs, root, result.final_url),
-                    result.final_url):
+            if self.follow is None and await asyncio.to_thread(read_listing, root,
+                                                               result.final_url):
                 await self._discover(job, result, root)
                 return
             if self.report is not None:
@@ -175,7 +180,7 @@ class Crawl:
                      "the site's articles; --follow REGEX crawls the links that match)",
                      job.url)
             self.scheduler.mark_seen(job)
-            await self._article(Job(job.link, job.root, 0), fetched=result)
+            await self._article(Job(job.link, job.root, 0), fetched=result, root=root)
             return
         self._take(job, reading)
 
@@ -218,9 +223,9 @@ class Crawl:
         # site's feeds and sitemaps, which are read in every run.
         self._validators.pop(job.key, None)
         host = page.host
-        window = self._window(host)
-        site_done = host in self._site_windows
-        self._site_windows.setdefault(host, (job.root, window))
+        site_done = host in self._sites
+        site = self._site(host, job.root)
+        window = site.window
 
         async def read(url: str) -> tuple[FetchResult, SourceReading]:
             result = await self.fetcher.fetch(url, accept=SOURCE_TYPES)
@@ -240,6 +245,8 @@ class Crawl:
         if self.report is not None:
             for line in describe(found, job.url):
                 self.report(line)
+        if found.failed:  # a source that failed for now: the site was not all read
+            self._incomplete.add(job.root)
         if found.probed and self.state is not None and not self.dry_run:
             with _writing():
                 self.state.stage_probes(host, found.probed)
@@ -260,12 +267,20 @@ class Crawl:
         """An outlet's homepage that could not be read: its registry sources are still
         crawled (in the site's window)."""
         host = (urlsplit(job.url).hostname or "").lower()
-        if job.depth or host in self._site_windows or not self._outlet_sources(host):
+        if job.depth or host in self._sites or not self._outlet_sources(host):
             return
-        window = self._window(host)
-        self._site_windows[host] = (job.root, window)
+        window = self._site(host, job.root).window
         for url in self._outlet_sources(host):
             self.scheduler.offer(Job(Link(url), job.root, 0, is_source=True, window=window))
+
+    def _site(self, host: str, root: str) -> _Site:
+        """The run's record of a discovered site, `root` among the sources that led to
+        it (its horizon moves only when all of them were handled)."""
+        site = self._sites.get(host)
+        if site is None:
+            site = self._sites[host] = _Site(self._window(host))
+        site.roots.add(root)
+        return site
 
     def _outlet_sources(self, host: str) -> tuple[str, ...]:
         outlet = self.outlets.get(site_of(host))
@@ -287,10 +302,17 @@ class Crawl:
         this run's start (less a day): later runs read only what is new."""
         if self.state is None or self.dry_run:
             return
+        first_window = self._started - self.settings.first_run_days * 86400
         with _writing():
-            for host, (root, _) in self._site_windows.items():
-                if root not in self._incomplete:
+            for host, site in self._sites.items():
+                before = self.state.horizon(host)
+                usual = before if before is not None else first_window
+                # Moved only by a run that read all of the site back to its usual
+                # window: a narrower --since, a failed source or --max-pages keep it.
+                if not site.roots & self._incomplete and site.window.timestamp() <= usual + 1:
                     self.state.stage_horizon(host, self._started - 86400)
+                elif before is None:  # a first run cut short: the next goes on from here
+                    self.state.stage_horizon(host, min(site.window.timestamp(), usual))
 
     def _source_failed(self, job: Job, reason: str, message: str) -> None:
         """A source that could not be read: counted, reported, its root not complete."""
@@ -309,7 +331,8 @@ class Crawl:
 
     # --- articles ---
 
-    async def _article(self, job: Job, fetched: FetchResult | None = None) -> None:
+    async def _article(self, job: Job, fetched: FetchResult | None = None,
+                       root: lxml.html.HtmlElement | None = None) -> None:
         key = job.key
         known = self.state.last_fetch(key) if self.state is not None else None
         result = fetched
@@ -338,7 +361,7 @@ class Crawl:
                 self._fail(job, result.reason or result.error, result.error)
             return
         want_links = self.follow is not None and job.depth < self.settings.depth
-        read = await self.reader.read(result, job.url, want_links=want_links)
+        read = await self.reader.read(result, job.url, want_links=want_links, root=root)
         if read.listing:  # not logged as fetched: a listing changes, and is read each run
             self._listing(job, read.links)
             return
@@ -403,6 +426,14 @@ class Crawl:
             return False
         failure = self.state.failure(key)
         return failure is not None and failure.retry_at > self._run
+
+
+@dataclass
+class _Site:
+    """A site discovered in this run: its window and the sources given that led to it."""
+
+    window: datetime
+    roots: set[str] = field(default_factory=set)
 
 
 def _validators(result: FetchResult) -> Validators:

@@ -25,6 +25,7 @@ import lxml.html
 from scraper.crawl.sources import SourceReading
 from scraper.discover import Link
 from scraper.discover.listing import site_links
+from scraper.errors import ConfigError
 from scraper.fetch import FetchResult
 
 #: The steps discovery can take, for `--discover`.
@@ -35,6 +36,14 @@ FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/index.xml")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                "application/feed+json", "application/xml", "text/xml")
 _NEWS_NAMESPACE = b"google.com/schemas/sitemap-news"
+
+def check_kinds(kinds: tuple[str, ...]) -> None:
+    """Refuse discovery steps that do not exist, or none at all (ConfigError)."""
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        raise ConfigError(f"crawl.discover: {'unknown step(s) ' + ', '.join(unknown) if unknown else 'no step'}; "
+                          f"choose from {', '.join(KINDS)}")
+
 
 #: Reads one candidate source: its fetch result and what it holds.
 Read = Callable[[str], Awaitable[tuple[FetchResult, SourceReading]]]
@@ -70,6 +79,8 @@ class SiteSources:
     probed: dict[str, bool] = field(default_factory=dict)
     #: What went wrong ("robots.txt sitemap .../x.xml: HTTP 404").
     problems: list[str] = field(default_factory=list)
+    #: Candidates that failed for now (a timeout, 5xx, 429): the site was not all read.
+    failed: list[str] = field(default_factory=list)
 
     @property
     def feeds(self) -> list[Found]:
@@ -144,10 +155,11 @@ async def discover_site(page: FetchResult, root: lxml.html.HtmlElement | None, r
         paths = (SITEMAP_PATHS if "sitemaps" in kinds else ()) + \
                 (FEED_PATHS if "feeds" in kinds else ())
         tries = {origin + path: "path" for path in paths if probed_before.get(path) is not False}
-        await _read_all(found, tries, read, kinds, quiet=True)
-        hits = {urlsplit(f.url).path for f in found.sources}
-        found.probed = {path: path in hits for path in paths
-                        if probed_before.get(path) is not False}
+        outcomes = await _read_all(found, tries, read, kinds, quiet=True)
+        # Remembered: found, or surely missing (404, 410, or a page that is no source);
+        # a path that failed for now is tried again next run.
+        found.probed = {urlsplit(url).path: outcome == "found"
+                        for url, outcome in outcomes.items() if outcome != "failed"}
     news = [f for f in found.sources if f.kind == "news sitemap"]
     if news:
         found.passed_over = [f for f in found.sources if f.kind == "sitemap"]
@@ -165,22 +177,30 @@ async def discover_site(page: FetchResult, root: lxml.html.HtmlElement | None, r
 
 
 async def _read_all(found: SiteSources, candidates: dict[str, str], read: Read,
-                    kinds: set[str], *, quiet: bool = False) -> None:
+                    kinds: set[str], *, quiet: bool = False) -> dict[str, str]:
     """Read every candidate (at once: the fetcher keeps each host's pace) and keep the
     feeds and sitemaps among them, in the candidates' order. `quiet`: a guessed path
-    that is missing is no problem."""
+    that is missing is no problem. Returns each URL's outcome: "found", "missing" (404,
+    410, or not a feed or sitemap) or "failed" (for now: a timeout, 5xx, 429)."""
     urls = list(candidates)
     readings = await asyncio.gather(*(read(u) for u in urls))
+    outcomes: dict[str, str] = {}
     for url, (result, reading) in zip(urls, readings):
         kind = kind_of(reading, result.body, result.final_url) if result.ok else None
         wanted = kind is not None and ("feeds" if kind == "feed" else "sitemaps") in kinds
+        missing = result.ok or result.status in (404, 410) or result.skipped
+        outcomes[url] = "found" if wanted else "missing" if missing else "failed"
         if wanted:
             found.sources.append(Found(url, kind, candidates[url], reading, result))
             found.steps[f"{kind}s ({candidates[url]})"] += 1
-        elif not quiet:
+            continue
+        if outcomes[url] == "failed" and not quiet:  # a guessed path may fail each run
+            found.failed.append(url)
+        if not quiet:
             why = result.reason or (f"HTTP {result.status}" if not result.ok else
                                     reading.reason or "not a feed or sitemap")
             found.problems.append(f"{candidates[url]} {url}: {why}")
+    return outcomes
 
 
 def describe_reading(reading: SourceReading) -> str:

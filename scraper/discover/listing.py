@@ -105,39 +105,33 @@ def _id_query(query: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class PageSigns:
-    """What a fetched page says about being an article."""
+class Listing:
+    """A page found to be a listing: the links to follow from it."""
 
-    #: og:type article, or JSON-LD of an article type (NewsArticle, BlogPosting, ...).
-    article_markup: bool
-    #: The most words of plain text (not link text) under one element.
-    running_prose: int
     #: Distinct links to article URLs of the page's own site.
     article_links: list[Link]
     #: Distinct links to listing URLs (sections, tags) of the page's own site.
     listing_links: list[Link]
 
 
-def page_signs(root: lxml.html.HtmlElement | None, url: str,
-               rules: ListingRules | None = None) -> PageSigns:
-    """Read the signs from a parsed page (see `is_listing`)."""
-    rules = rules or default_rules()
-    if root is None:
-        return PageSigns(False, 0, [], [])
-    articles, listings = site_links(root, url, rules)
-    return PageSigns(_article_markup(root), _running_prose(root), articles, listings)
-
-
-def is_listing(signs: PageSigns, url: str, rules: ListingRules | None = None) -> bool:
-    """Is the page at `url` a listing, to be followed and not written? Never when it has
-    article markup or an article's URL; else when its URL names a listing, or it has
-    little running prose and links to many articles of its site."""
+def read_listing(root: lxml.html.HtmlElement | None, url: str,
+                 rules: ListingRules | None = None) -> Listing | None:
+    """The page at `url` (parsed as `root`) as a listing to follow, or None: it is an
+    article (or nothing). Never a listing with an article's URL or article markup; the
+    home page always is; else a listing needs little running prose and, unless its URL
+    names a listing (/tag/, /search?q=), many links to articles of its own site. The
+    cheap signs are read first: most pages a crawl fetches are articles."""
     rules = rules or default_rules()
     kind = url_kind(url, rules)
-    if signs.article_markup or kind == "article":
-        return False
-    return kind == "listing" or (signs.running_prose < rules.max_listing_prose
-                                 and len(signs.article_links) >= rules.min_listing_links)
+    if root is None or kind == "article" or _article_markup(root):
+        return None
+    articles, listings = site_links(root, url, rules)
+    if (urlsplit(url).path.strip("/") == ""
+            or kind == "listing" and _running_prose(root) < 3 * rules.max_listing_prose
+            or len(articles) >= rules.min_listing_links
+            and _running_prose(root) < rules.max_listing_prose):
+        return Listing(articles, listings)
+    return None
 
 
 def site_links(root: lxml.html.HtmlElement, url: str,
@@ -164,9 +158,12 @@ def site_links(root: lxml.html.HtmlElement, url: str,
 
 
 def _article_markup(root: lxml.html.HtmlElement) -> bool:
+    # og:type article, or JSON-LD of an article type: a CMS that calls every page
+    # "website" in og:type may still say NewsArticle in JSON-LD.
     for meta in root.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:type":
-            return "article" in (meta.get("content") or "").lower()
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:type" \
+                and "article" in (meta.get("content") or "").lower():
+            return True
     for script in root.iter("script"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue

@@ -80,8 +80,9 @@ def parse_sitemap(data: bytes, base_url: str = "") -> Sitemap:
     return result
 
 
-# A period in an archive's file name: sitemap-2024-05.xml, post-2024-05-01.xml, 2019.xml.
-_ARCHIVE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:[-_/]?(0[1-9]|1[0-2])(?:[-_/]?(0[1-9]|[12]\d|3[01]))?)?"
+# A period in an archive's file name: sitemap-2024-05.xml, post-2024-05-01.xml, 2019.xml
+# (not sitemap2001.xml: a page number).
+_ARCHIVE = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?:[-_/]?(0[1-9]|1[0-2])(?:[-_/]?(0[1-9]|[12]\d|3[01]))?)?"
                       r"(?!\d)")
 
 

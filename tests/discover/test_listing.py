@@ -7,7 +7,7 @@ import pytest
 
 from scraper.crawl.articles import with_zone
 from scraper.discover.links import parse_page
-from scraper.discover.listing import is_listing, load_rules, page_signs, url_kind
+from scraper.discover.listing import load_rules, read_listing, url_kind
 from scraper.record import build_article
 
 
@@ -64,30 +64,36 @@ def _page(body: str, head: str = "") -> str:
 PROSE = "<div>" + "".join(f"<p>{'kata ' * 40}</p>" for _ in range(5)) + "</div>"
 
 
-def test_a_homepage_of_cards_is_a_listing_an_article_with_related_links_is_not() -> None:
-    url = "https://kabar.example/ekonomi"
-    home = page_signs(parse_page(_page(_cards(12))), url)
-    assert home.running_prose < 120 and len(home.article_links) == 12
-    assert is_listing(home, url)
-    article = page_signs(parse_page(_page(PROSE + _cards(12))), url)
-    assert article.running_prose == 200 and not is_listing(article, url)
+def _listing(html: str, url: str = "https://kabar.co.id/ekonomi"):
+    return read_listing(parse_page(html), url)
+
+
+def test_a_page_of_cards_is_a_listing_an_article_with_related_links_is_not() -> None:
+    found = _listing(_page(_cards(12)))
+    assert found is not None and len(found.article_links) == 12
+    assert _listing(_page(PROSE + _cards(12))) is None  # 200 words of running prose
+    assert _listing(_page(_cards(3))) is None  # few links, no listing URL: an article
 
 
 def test_article_markup_or_an_article_url_always_wins() -> None:
-    url = "https://kabar.example/ekonomi"
-    marked = page_signs(parse_page(_page(_cards(12), '<meta property="og:type" '
-                                         'content="article">')), url)
-    assert marked.article_markup and not is_listing(marked, url)
-    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", '
-          '"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle"}]}</script>')
-    assert page_signs(parse_page(_page(_cards(12), ld)), url).article_markup
+    og = '<meta property="og:type" content="article">'
+    assert _listing(_page(_cards(12), og)) is None
+    # A CMS that calls every page a website in og:type may still say NewsArticle.
+    ld = ('<meta property="og:type" content="website"><script type="application/ld+json">'
+          '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, '
+          '{"@type": "NewsArticle"}]}</script>')
+    assert _listing(_page(_cards(12), ld)) is None
     many = ('<script type="application/ld+json">[' + ", ".join(
         '{"@type": "NewsArticle"}' for _ in range(6)) + "]</script>")
-    assert not page_signs(parse_page(_page(_cards(12), many)), url).article_markup
-    short = page_signs(parse_page(_page(_cards(12))), url)
-    assert not is_listing(short, "https://kabar.example/read/2024/05/01/judul")
-    assert is_listing(page_signs(parse_page(_page(PROSE)), url),
-                      "https://kabar.example/tag/banjir")
+    assert _listing(_page(_cards(12), many)) is not None  # an ItemList page of articles
+    assert _listing(_page(_cards(12)), "https://kabar.co.id/read/2024/05/01/judul") is None
+
+
+def test_a_listing_url_needs_little_prose_and_the_home_page_always_is_one() -> None:
+    assert _listing(_page(_cards(2)), "https://kabar.co.id/tag/banjir") is not None
+    long_read = "<div>" + "".join(f"<p>{'kata ' * 50}</p>" for _ in range(10)) + "</div>"
+    assert _listing(_page(long_read), "https://kabar.co.id/foto/banjir") is None
+    assert _listing(_page(long_read), "https://kabar.co.id/") is not None
 
 
 def test_dates_without_offset_take_the_outlets_time_zone() -> None:
