@@ -15,6 +15,7 @@ import random
 import socket
 import time
 import zlib
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -128,8 +129,15 @@ class Fetcher:
                 task.add_done_callback(self._closing.discard)
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    accept: tuple[str, ...] = PAGE_TYPES, check_robots: bool = True) -> FetchResult:
-        """Fetch `url`. Never raises for network or HTTP trouble: the result says."""
+                    accept: tuple[str, ...] = PAGE_TYPES, check_robots: bool = True,
+                    into: Callable[[bytes], Awaitable[None]] | None = None) -> FetchResult:
+        """Fetch `url`. Never raises for network or HTTP trouble: the result says.
+
+        `into`: stream the body (after Content-Encoding) to this coroutine chunk by chunk
+        instead of keeping it: any type and size is taken, the total timeout does not
+        apply (the read timeout between bytes does), and a request that broke after the
+        first chunk is not retried (the consumer has part of it: `result.streamed` says
+        how much). An exception raised by `into` ends the request and propagates."""
         start = time.monotonic()
         result = FetchResult(url, url)
         seen = {url}
@@ -141,7 +149,7 @@ class Fetcher:
             conditional["If-Modified-Since"] = last_modified
         for _hop in range(self.settings.max_redirects + 1):
             result = await self._hop(url, current, conditional if current == url else {}, accept,
-                                     check_robots)
+                                     check_robots, into)
             location = result.headers.get("location")
             if result.error is None and result.status in (301, 302, 303, 307, 308) and location:
                 target = urljoin(current, location.strip())
@@ -158,7 +166,8 @@ class Fetcher:
         return result
 
     async def _hop(self, url: str, current: str, headers: dict[str, str],
-                   accept: tuple[str, ...], check_robots: bool) -> FetchResult:
+                   accept: tuple[str, ...], check_robots: bool,
+                   into: Callable[[bytes], Awaitable[None]] | None = None) -> FetchResult:
         """One URL of a redirect chain: checks, then attempts with retries."""
         result = FetchResult(url, current)
         refused = unsafe_scheme(current)
@@ -184,7 +193,7 @@ class Fetcher:
         for attempt in range(s.retries + 1):
             result = FetchResult(url, current, attempts=attempt + 1)
             async with self.gate.slot(host):
-                await self._attempt(result, headers, accept)
+                await self._attempt(result, headers, accept, into)
             wait = self._retry_wait(result, attempt)
             if wait is None:
                 break
@@ -196,7 +205,7 @@ class Fetcher:
 
     def _retry_wait(self, result: FetchResult, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when the result is final."""
-        if result.skipped or attempt >= self.settings.retries:
+        if result.skipped or result.streamed or attempt >= self.settings.retries:
             return None
         if result.error is None or result.status not in _RETRY_STATUS and result.status is not None:
             return None
@@ -206,12 +215,13 @@ class Fetcher:
         return self.settings.backoff * 2 ** attempt * (0.5 + random.random())
 
     async def _attempt(self, result: FetchResult, headers: dict[str, str],
-                       accept: tuple[str, ...]) -> None:
+                       accept: tuple[str, ...],
+                       into: Callable[[bytes], Awaitable[None]] | None = None) -> None:
         s = self.settings
         origin = _origin(result.final_url)
         self._busy[origin] = self._busy.get(origin, 0) + 1
         try:
-            async with asyncio.timeout(s.total_timeout):
+            async with asyncio.timeout(s.total_timeout if into is None else None):
                 client = self._client_for(result.final_url)
                 async with client.stream("GET", result.final_url, headers=headers) as resp:
                     delay = self.gate.delay_for(result.host)
@@ -221,6 +231,8 @@ class Fetcher:
                     result.headers = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code >= 400:
                         result.fail(f"HTTP {resp.status_code}")
+                    elif 200 <= resp.status_code < 300 and into is not None:
+                        await self._stream(resp, result, into)
                     elif 200 <= resp.status_code < 300:
                         self._check_type(result, accept)
                         raw = await self._read(resp, result)
@@ -279,6 +291,23 @@ class Fetcher:
                                f"too large: over {s.max_decompressed:,} bytes decompressed")
         result.body = bytes(raw) if inflater is None else bytes(body)
         return bytes(raw)
+
+    async def _stream(self, resp: httpx.Response, result: FetchResult,
+                      into: Callable[[bytes], Awaitable[None]]) -> None:
+        """Hand the body to `into` as it arrives (decoded when the server encoded it)."""
+        encoding = resp.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
+            raise _Refused("unsupported encoding", f"unsupported Content-Encoding {encoding!r}")
+        inflater = zlib.decompressobj(wbits=47) if encoding not in ("identity", "") else None
+        async for chunk in resp.aiter_raw():
+            if inflater is not None:
+                try:
+                    chunk = inflater.decompress(chunk)
+                except zlib.error as exc:
+                    raise _Refused("corrupt body", f"corrupt {encoding} body ({exc})") from None
+            if chunk:
+                await into(chunk)
+                result.streamed += len(chunk)
 
     async def allowed(self, url: str) -> bool:
         """Does robots.txt of `url`'s origin let us fetch it? Fetched once per origin:

@@ -27,6 +27,8 @@ class FetchResult:
     skipped: bool = False
     attempts: int = 0
     elapsed: float = 0.0
+    #: Bytes handed to the consumer of a streamed fetch (`Fetcher.fetch(into=...)`).
+    streamed: int = 0
 
     def fail(self, reason: str, message: str | None = None, *, skipped: bool = False) -> None:
         """Record a failure (or, `skipped`, a refusal) of category `reason`."""

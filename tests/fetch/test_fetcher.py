@@ -265,3 +265,30 @@ def test_redirect_chains_stop_at_the_limit(server: LocalServer) -> None:
     assert fetch(server.base + "/hop0").ok
     result = fetch(server.base + "/hop0", dataclasses.replace(FAST, max_redirects=3))
     assert result.error == "more than 3 redirects" and server.hits["/hop5"] == 1
+
+
+def test_a_streamed_body_goes_to_the_consumer_uncapped_and_a_break_is_not_retried(
+        server: LocalServer) -> None:
+    capped = dataclasses.replace(FAST, max_bytes=100_000, max_decompressed=100_000,
+                                 retries=2)
+    server.routes["/big.warc.gz"] = endless(600_000)  # over the cap, of any type
+    chunks: list[bytes] = []
+
+    async def collect(chunk: bytes) -> None:
+        chunks.append(chunk)
+    result = fetch(server.base + "/big.warc.gz", capped, into=collect)
+    assert result.ok and result.body == b"" and result.streamed == sum(map(len, chunks))
+    assert result.streamed >= 600_000
+    # The server hangs up after part of the body: the consumer has that part, so the
+    # request is not repeated (it would hand the same bytes over again).
+    def half(h) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000000")
+        h.end_headers()
+        h.wfile.write(b"x" * 50_000)
+        h.wfile.flush()
+        h.close_connection = True
+    server.routes["/half"] = half
+    chunks.clear()
+    broken = fetch(server.base + "/half", capped, into=collect)
+    assert broken.error and broken.streamed == 50_000 and server.hits["/half"] == 1
