@@ -117,23 +117,28 @@ def speed_at(params: SignatureParams, threshold: float, words: int) -> float:
     return len(articles) / (time.perf_counter() - start)
 
 
-def memory_per_doc(params: SignatureParams, threshold: float) -> float:
-    """Bytes the in-memory index holds per document (tracemalloc, after all are added)."""
+def memory_per_doc(params: SignatureParams, threshold: float) -> tuple[float, float]:
+    """(bytes the in-memory index holds per document, after all are added; bytes of the
+    index's own tables, whatever its size: the shingler's word table and powers), by
+    tracemalloc."""
     import tracemalloc
 
     _, docs = labelled()
     articles = [build_article(source=f"doc{k}", text=t) for k, (_, t) in enumerate(docs)]
     verdicts = []
     tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
+    start = tracemalloc.get_traced_memory()[0]
     index = DuplicateIndex(MemoryStore(), params, threshold)
+    for _ in index.check_many(articles[:8]):  # a check changes nothing: builds the tables
+        pass
+    before = tracemalloc.get_traced_memory()[0]
     for verdict in index.check_many(articles):
         index.add(verdict)
         verdicts.append(verdict)
     del verdicts  # what is left is what the index keeps
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    return (after - before) / len(articles)
+    return (after - before) / len(articles), before - start
 
 
 def accuracy(params: SignatureParams, threshold: float) -> dict:
@@ -143,7 +148,7 @@ def accuracy(params: SignatureParams, threshold: float) -> dict:
     index = DuplicateIndex(MemoryStore(), params, threshold)
     tp = fp = fn = 0
     seen_families: set[int] = set()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for article, verdict in zip(articles, index.check_many(articles)):
         fam = family[article.id]
         flagged = verdict.article.duplicate_of
@@ -156,13 +161,14 @@ def accuracy(params: SignatureParams, threshold: float) -> dict:
             fn += 1
         seen_families.add(fam)
         index.add(verdict)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
     words = sum(a.word_count for a in articles)
     return {"bodies": n_bodies, "docs": len(docs), "precision": p, "recall": r,
             "words": words / len(docs), "words_per_s": words / elapsed,
-            "f1": 2 * p * r / (p + r) if p + r else 0.0, "docs_per_s": len(docs) / elapsed}
+            "f1": 2 * p * r / (p + r) if p + r else 0.0, "docs_per_s": len(docs) / elapsed,
+            "docs_per_cpu_s": len(docs) / cpu}
 
 
 def _rss_mb() -> float:
@@ -234,11 +240,14 @@ def main() -> None:
     print(f"accuracy: {acc['bodies']} bodies, {acc['docs']} docs: precision {acc['precision']:.4f}"
           f"  recall {acc['recall']:.4f}  F1 {acc['f1']:.4f}")
     print(f"speed: {acc['docs_per_s']:.0f} docs/s, {acc['words_per_s'] / 1000:.0f}k words/s "
-          f"(signature + query + insert, in memory, one core; {acc['words']:.0f} words/doc)")
+          f"(signature + query + insert, in memory, one core; {acc['words']:.0f} words/doc); "
+          f"{acc['docs_per_cpu_s']:.0f} docs per CPU second (the same pass, not counting "
+          f"time the process waited for the core)")
     print(f"speed on the same documents cut to 400 words: "
           f"{speed_at(params, threshold, 400):.0f} docs/s")
-    print(f"memory: {memory_per_doc(params, threshold):.0f} bytes per document in the "
-          f"in-memory index (tracemalloc)")
+    per_doc, tables = memory_per_doc(params, threshold)
+    print(f"memory: {per_doc:.0f} bytes per document in the in-memory index, and "
+          f"{tables / 1e6:.1f} MB of tables per index (tracemalloc)")
     for size in args.big:
         res = persistent(size, params, threshold)
         print(f"persistent index of {size:,} docs: built in {res['build_s']:.0f} s, "

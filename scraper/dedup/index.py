@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from scraper.dedup.minhash import SignatureParams, band_keys, params_for, signatures, similarity
+from scraper.dedup.minhash import SignatureParams, Signer, band_key_rows, params_for, similarity
 from scraper.dedup.urls import url_key as _url_key
 from scraper.record import Article
 from scraper.settings import DedupSettings
@@ -116,6 +116,7 @@ class DuplicateIndex:
         self.store = store
         self.params = params or SignatureParams()
         self.threshold = threshold
+        self._signer = Signer(self.params)
 
     @classmethod
     def from_settings(cls, store: DedupStore, settings: DedupSettings) -> DuplicateIndex:
@@ -128,9 +129,10 @@ class DuplicateIndex:
         Lazy on purpose: each record is checked when the caller asks for it, so a record
         the caller `add`s is seen by the next one in the same batch.
         """
-        sigs = signatures([a.text for a in articles], self.params)
-        for article, (sig, size) in zip(articles, sigs):
-            yield self._check(article, sig, size)
+        sigs, sizes = self._signer.signatures([a.text for a in articles])
+        bands = band_key_rows(sigs, self.params).tolist()
+        for article, sig, size, keys in zip(articles, sigs, sizes.tolist(), bands):
+            yield self._check(article, sig, size, keys if size else [])
 
     def check(self, article: Article) -> Verdict:
         """Check one record."""
@@ -140,13 +142,13 @@ class DuplicateIndex:
         """Remember a record that was kept (written), so later ones are checked against it."""
         self.store.add(verdict.entry)
 
-    def _check(self, article: Article, sig: np.ndarray, size: int) -> Verdict:
+    def _check(self, article: Article, sig: np.ndarray, size: int, bands: list[int]) -> Verdict:
         url_key = _url_key(article.url, article.canonical_url) if article.url else (
             _url_key(article.canonical_url) if article.canonical_url else None)
         has_text = size > 0
-        bands = band_keys(sig, self.params) if has_text else []
+        # sig is a row of the batch's matrix: copied, so the index keeps the row, not the batch
         entry = Entry(article.id, url_key, article.content_hash if has_text else None,
-                      sig if has_text else None, bands, size)
+                      sig.copy() if has_text else None, bands, size)
         owner = self.store.owner_of_url(url_key) if url_key else None
         if owner is not None:
             return self._duplicate(article, entry, owner, None, "url")
