@@ -20,6 +20,7 @@ implements the same methods.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -51,6 +52,8 @@ CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, size INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS failures (
     url TEXT PRIMARY KEY, runs INTEGER NOT NULL, retry_at INTEGER NOT NULL, reason TEXT);
 CREATE TABLE IF NOT EXISTS sites (host TEXT PRIMARY KEY, horizon REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus_files (
+    name TEXT PRIMARY KEY, offset INTEGER NOT NULL, done INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS probes (
     host TEXT NOT NULL, path TEXT NOT NULL, found INTEGER NOT NULL, PRIMARY KEY (host, path));
 """
@@ -104,6 +107,20 @@ class RunState(DedupStore, Protocol):
         """Usual source paths tried on `host` in earlier runs: path -> it exists."""
     def stage_probes(self, host: str, found: dict[str, bool]) -> None:
         """Remember usual paths tried on `host`."""
+    def corpus_file(self, name: str) -> tuple[int, bool] | None:
+        """(offset read to, read to the end) of a corpus file, or None: never started."""
+    def stage_corpus_file(self, name: str, offset: int, done: bool = False) -> None:
+        """Note how far a corpus file was read."""
+
+
+def _incompatible(folder: Path, built: str, wanted: str, outputs: list[str]) -> str:
+    """Why an index made another way is refused, and how to rebuild one from the records
+    it holds (the outputs its runs wrote)."""
+    records = " ".join(shlex.quote(path) for path in outputs) or "RECORDS.jsonl"
+    return (f"{folder}: the index was built with {built}, not {wanted}, and the two "
+            f"signatures cannot be compared; use another --state folder (to carry over what "
+            f"this one indexed, rebuild the index in the new folder from the records: "
+            f"scraper dedup {records} --state NEW_FOLDER > /dev/null)")
 
 
 def _key64(text: str) -> int:
@@ -146,9 +163,9 @@ class State:
                 conn.close()
                 raise StateError(f"{folder}: cannot write the state: {exc}") from exc
         elif row[0] != params.describe():
+            outputs = [path for (path,) in conn.execute("SELECT path FROM outputs ORDER BY path")]
             conn.close()
-            raise ConfigError(f"{folder}: the index was built with {row[0]}, not "
-                              f"{params.describe()}; use another --state folder")
+            raise ConfigError(_incompatible(folder, row[0], params.describe(), outputs))
         return cls(folder, conn, params)
 
     def __enter__(self) -> State:
@@ -289,6 +306,24 @@ class State:
             self._db.executemany("INSERT INTO probes VALUES (?, ?, ?) ON CONFLICT (host, path) "
                                  "DO UPDATE SET found = excluded.found",
                                  [(host, path, int(hit)) for path, hit in found.items()])
+
+    # --- corpus files read in batch (CC-NEWS WARC files) ---
+
+    def corpus_file(self, name: str) -> tuple[int, bool] | None:
+        """How far the corpus file `name` was read (the offset of the last record whose
+        outcome was committed) and whether it was read to its end; None: never started."""
+        with self._errors("read"):
+            row = self._db.execute("SELECT offset, done FROM corpus_files WHERE name = ?",
+                                   (name,)).fetchone()
+        return (int(row[0]), bool(row[1])) if row else None
+
+    def stage_corpus_file(self, name: str, offset: int, done: bool = False) -> None:
+        """Note how far `name` was read; durable at the next commit, with the records
+        read up to there."""
+        with self._errors("write"):
+            self._db.execute("INSERT INTO corpus_files VALUES (?, ?, ?) ON CONFLICT (name) DO "
+                             "UPDATE SET offset = excluded.offset, done = excluded.done",
+                             (name, offset, int(done)))
 
     # --- output positions ---
 
