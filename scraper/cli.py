@@ -210,6 +210,20 @@ OutOption = Annotated[Optional[Path], typer.Option(
 ForceEmptyOption = Annotated[bool, typer.Option(
     "--force-empty", help="With --out: replace the file even when there is nothing to "
     "write (it becomes empty).")]
+
+
+class RecordFormat(str, Enum):
+    """What --format takes (scraper.store.formats.FORMATS)."""
+
+    jsonl = "jsonl"
+    parquet = "parquet"
+    csv = "csv"
+
+
+FormatOption = Annotated[Optional[RecordFormat], typer.Option(
+    "--format", help="Write records as JSON Lines, Parquet or CSV (columns in "
+    "docs/records.md) [default: from the --out suffix: .parquet, .csv, else jsonl]. "
+    "Parquet needs --out; --state appends JSON Lines only.", show_default=False)]
 RulesOption = Annotated[Optional[list[Path]], typer.Option(
     "--rules", metavar="FILE", help="A phrase table of your own (TOML, the format of "
     "scraper/extract/rules/), applied with the bundled ones; repeatable, adds to "
@@ -219,7 +233,8 @@ KeepDuplicatesOption = Annotated[bool, typer.Option(
 StateOption = Annotated[Optional[Path], typer.Option(
     "--state", help="State folder kept between runs (for cron): the duplicate index, seen "
     "URLs, HTTP validators. One run at a time; with it, --out is appended to, never "
-    "replaced, and a killed run loses and repeats nothing.")]
+    "replaced, and a killed run loses and repeats nothing. JSON Lines only (not with "
+    "--format parquet or csv).")]
 RegistryOption = Annotated[Optional[list[Path]], typer.Option(
     "--registry", metavar="FILE", help="A registry file of your own (TOML, the format of "
     "scraper/sites/id.toml) adding or overriding outlets; repeatable, adds to "
@@ -244,6 +259,7 @@ def clean(
     paths: Annotated[list[str], typer.Argument(
         metavar="PATH", help="Text dumps: files (.txt, .txt.gz), folders, or - for stdin.")],
     out: OutOption = None,
+    fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
     keep_duplicates: KeepDuplicatesOption = False,
     rules: RulesOption = None,
@@ -267,6 +283,7 @@ def clean(
     Examples:
       scraper clean seeds/                          every .txt and .txt.gz under seeds/
       scraper clean dumps/ -o records.jsonl         to a file, written atomically
+      scraper clean dumps/ -o records.parquet       as Parquet (or .csv: CSV)
       cat dump.txt | scraper clean - | jq -r .title
       scraper clean dumps/ --rules my-site.toml     with a phrase table of your own
       scraper clean dumps/ -o out.jsonl -q --log-format json    for cron
@@ -277,7 +294,7 @@ def clean(
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
                                    rules__paths=_paths(rules))
     with _progress("clean", ctx) as on_progress, \
-            _record_sink(out, None, settings, force_empty) as (sink, _):
+            _record_sink(out, None, settings, force_empty, fmt) as (sink, _):
         summary = run_clean(paths, settings, sink,
                             on_error=lambda exc: log.error("%s", exc),
                             on_progress=on_progress, rules=rule_set)
@@ -288,24 +305,39 @@ def clean(
 def extract(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
-        metavar="PATH", help="HTML pages: files (.html, .htm, .html.gz), folders, or - for stdin.")],
+        metavar="PATH", help="HTML pages: files (.html, .htm, .html.gz), WARC files (.warc, "
+        ".warc.gz), folders of them, or - for stdin.")],
     url: Annotated[Optional[str], typer.Option(
         "--url", help="The page's URL, for a single file or stdin: resolves links, names "
         "the site.")] = None,
     out: OutOption = None,
+    fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
     workers: Annotated[int, typer.Option(
         "--workers", "-w", min=1, help="Spread the pages over this many processes.")] = 1,
     as_html: Annotated[bool, typer.Option(
         "--as-html", help="Extract inputs that are not HTML (JSON, PDF, plain text, XML) "
         "anyway, instead of skipping them with a warning.")] = False,
+    domain: Annotated[Optional[list[str]], typer.Option(
+        "--domain", metavar="DOMAIN", help="WARC input: only pages of this host and its "
+        "subdomains (detik.com, *.id), or of the domains @FILE lists one a line; "
+        "repeatable.")] = None,
+    since: Annotated[Optional[str], typer.Option(
+        "--since", metavar="DATE", help="WARC input: only records archived (WARC-Date) on "
+        "or after this ISO 8601 date or time (UTC unless it names a zone).")] = None,
+    until: Annotated[Optional[str], typer.Option(
+        "--until", metavar="DATE", help="WARC input: only records archived on or before "
+        "this date (a date alone: to its end) or time.")] = None,
+    lang: Annotated[Optional[list[str]], typer.Option(
+        "--lang", metavar="CODE", help="Only records in this language as extracted "
+        "(ISO 639-1: id, en); repeatable or comma-separated.")] = None,
     keep_duplicates: KeepDuplicatesOption = False,
     rules: RulesOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     log_format: LogFormatOption = None,
 ) -> None:
-    """Extract the article and its metadata from saved HTML pages.
+    """Extract the article and its metadata from saved HTML pages and WARC files.
 
     Main text without navigation, related links, comments, share and font widgets,
     captions, ads and banners; title (without the site suffix), authors, publish and
@@ -315,22 +347,36 @@ def extract(
     a warning. An input that is not HTML (JSON, PDF, plain text) is skipped with a warning
     naming what it is (--as-html reads it anyway). The record schema is in docs/records.md.
 
+    A WARC file (gzipped record by record, or not) gives one record per HTTP response
+    record: the URL from WARC-Target-URI, the charset from its Content-Type, the source
+    FILE#offset (the record's byte offset). Records that are not HTML, not 200, over the
+    fetcher's size caps or left out by --domain, --since, --until, --lang are counted as
+    skipped, by reason; request, metadata and warcinfo records are passed over. A damaged
+    WARC file gives the records before the damage, then an error naming the byte.
+
     \b
     Examples:
       scraper extract saved/ --workers 4 -o records.jsonl
       scraper extract page.html --url https://example.com/news/1
       curl -s https://example.com/a | scraper extract - --url https://example.com/a
+      scraper extract crawl.warc.gz --domain '*.id' --lang id -o id.jsonl
+      scraper extract archives/ --since 2024-05-01 --until 2024-05-31 --workers 2
     """
+    from scraper.corpus.filters import PageFilter, parse_bound, parse_domains, parse_languages
     from scraper.pipeline import run_extract
 
     config = _common(ctx, quiet, log_format, config)
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
                                    rules__paths=_paths(rules))
+    pages = PageFilter(domains=parse_domains(domain or ()),
+                       since=parse_bound(since, "--since") if since else None,
+                       until=parse_bound(until, "--until", end=True) if until else None,
+                       languages=parse_languages(lang or ()))
     with _progress("extract", ctx) as on_progress, \
-            _record_sink(out, None, settings, force_empty) as (sink, _):
+            _record_sink(out, None, settings, force_empty, fmt) as (sink, _):
         summary = run_extract(paths, settings, sink, url=url, workers=workers,
                               as_html=as_html, on_error=lambda exc: log.error("%s", exc),
-                              on_progress=on_progress, rules=rule_set)
+                              on_progress=on_progress, rules=rule_set, pages=pages)
     _finish("extract", summary)
 
 
@@ -338,21 +384,39 @@ def extract(
 def dedup(
     ctx: typer.Context,
     paths: Annotated[list[str], typer.Argument(
-        metavar="RECORDS", help="Record files (.jsonl, .jsonl.gz), folders, or - for stdin.")],
+        metavar="RECORDS", help="Record files, ours or any tool's (.jsonl, .ndjson, .json, "
+        ".csv, each gzipped or not; .parquet), folders, or - for stdin (JSON Lines).")],
     out: OutOption = None,
+    fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
     report: Annotated[Optional[Path], typer.Option(
         "--report", help="Write the duplicate clusters found here (JSON).")] = None,
     state: StateOption = None,
     threshold: ThresholdOption = None,
     keep_duplicates: KeepDuplicatesOption = False,
+    text_field: Annotated[Optional[str], typer.Option(
+        "--text-field", metavar="NAME", help="The field (or column) of other tools' "
+        "records that holds the text [default: the first of text, maintext, content, "
+        "body, raw_content, article that has one].", show_default=False)] = None,
+    id_field: Annotated[Optional[str], typer.Option(
+        "--id-field", metavar="NAME", help="The field naming each record, which "
+        "duplicate_of gives [default: id; a record without one gets one made from its "
+        "URL or text, written into that field].", show_default=False)] = None,
+    url_field: Annotated[Optional[str], typer.Option(
+        "--url-field", metavar="NAME", help="The field holding the page's URL [default: "
+        "the first of url, link, source_url, source that is an http(s) URL].",
+        show_default=False)] = None,
+    title_field: Annotated[Optional[str], typer.Option(
+        "--title-field", metavar="NAME", help="The field holding the title (for "
+        "--report) [default: title, headline].", show_default=False)] = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
     log_format: LogFormatOption = None,
 ) -> None:
     """Drop (or mark) duplicate records: same canonical URL, same text, or near-same text.
 
-    Reads records of the documented schema from any source, in order; the first record
+    Reads records of the documented schema, or of any other tool (trafilatura's JSON,
+    news-please's, a dataset dump), from any source, in order; the first record
     of each article is kept. URLs are compared in canonical form (tracking parameters,
     www./m./AMP variants, fragments and trailing slashes folded; the page's own canonical
     URL honoured). Texts are compared exactly (normalised) and by MinHash over word
@@ -361,21 +425,31 @@ def dedup(
     with --keep-duplicates, carrying duplicate_of and similarity. With --state, records
     of earlier runs count as earlier records and nothing is written twice.
 
+    Another tool's record (one without schema_version) is written back with its own
+    fields as they came, plus duplicate_of and similarity (and an id when it has none);
+    its text, id, URL and title are found by name (--text-field and the like name
+    others). A line that is not JSON, or a record without text, is reported with its
+    file and line and skipped. The formats: docs/records.md.
+
     \b
     Examples:
       scraper dedup monday.jsonl tuesday.jsonl -o unique.jsonl --report clusters.json
       scraper dedup new.jsonl --state ~/.scraper-state -o all.jsonl     # from cron
+      scraper dedup trafilatura/ news-please.jsonl corpus.parquet -o unique.jsonl
+      scraper dedup dump.csv --text-field isi --id-field doc_id -o unique.csv
     """
     from scraper.pipeline import run_dedup
+    from scraper.records_in import FieldNames
 
     config = _common(ctx, quiet, log_format, config)
     settings, _ = _settings(config, keep_duplicates=keep_duplicates or None,
                             dedup__threshold=threshold)
     clusters: list[dict] | None = [] if report is not None else None
     with _progress("dedup", ctx) as on_progress, \
-            _record_sink(out, state, settings, force_empty) as (sink, st):
+            _record_sink(out, state, settings, force_empty, fmt) as (sink, st):
         summary = run_dedup(paths, settings, sink, state=st, report=clusters,
-                            on_error=lambda exc: log.error("%s", exc), on_progress=on_progress)
+                            on_error=lambda exc: log.error("%s", exc), on_progress=on_progress,
+                            fields=FieldNames(text_field, id_field, url_field, title_field))
     if report is not None:
         from scraper.store import write_json_atomic
 
@@ -408,6 +482,7 @@ def crawl(
         "--dry-run", help="Print what the sources hold and what discovery finds on each "
         "site; fetch no article, write nothing.")] = False,
     out: OutOption = None,
+    fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
     state: StateOption = None,
     follow: Annotated[Optional[str], typer.Option(
@@ -530,7 +605,7 @@ def crawl(
         _crawl_report(summary)
         return
     with _progress("crawl", ctx) as on_progress, \
-            _record_sink(out, state, settings, force_empty) as (sink, st):
+            _record_sink(out, state, settings, force_empty, fmt) as (sink, st):
         summary = run_crawl(roots, settings, sink, state=st, warc=warc,
                             on_progress=on_progress, rules=rule_set, outlets=outlets)
     _crawl_report(summary)
@@ -639,6 +714,7 @@ def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Write the records here.")] = Path("demo-output.jsonl"),
+    fmt: FormatOption = None,
     state: StateOption = None,
     config: ConfigOption = None,
     quiet: QuietOption = False,
@@ -659,16 +735,17 @@ def demo(
     config = _common(ctx, quiet, log_format, config)
     settings, rule_set = _settings(config, fetch__allow_private=True, crawl__delay=0.2)
     with serve() as base, _progress("demo", ctx) as on_progress, \
-            _record_sink(out, state, settings, False) as (sink, st):
+            _record_sink(out, state, settings, False, fmt) as (sink, st):
         log.info("demo site at %s", base)
         summary = run_crawl([f"{base}/feed.xml", f"{base}/sitemap.xml"], settings, sink,
                             state=st, on_progress=on_progress, rules=rule_set)
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-    for line in lines:
-        record = json.loads(line)
+    from scraper.store import read_records
+
+    records = read_records(out, fmt and fmt.value) if out.exists() else []
+    for record in records:
         typer.echo(f"{record['published'] or '-':26} {record['word_count']:4} words  "
                    f"{record['title']}")
-    total = len(lines)
+    total = len(records)
     typer.echo(f"{total} record{'' if total == 1 else 's'} in {out} "
                f"({summary.written} written by this run)")
     _crawl_report(summary)
@@ -732,15 +809,21 @@ def _kept(path: Path) -> None:
 
 @contextmanager
 def _record_sink(out: Path | None, state_dir: Path | None, settings,
-                 force_empty: bool) -> Iterator[tuple]:
+                 force_empty: bool, fmt: RecordFormat | None = None) -> Iterator[tuple]:
     """Where records go, and the state when there is one (locked for the whole block).
-    Without a state, a file is replaced only when there is something to write."""
+    Without a state, a file is replaced only when there is something to write, in the
+    format --format or the --out suffix names; with one, records are appended as JSON
+    Lines (a Parquet or CSV file cannot be appended to line by line: bad usage)."""
     # Imported here: the state pulls in the duplicate index (numpy, datasketch, scipy),
     # half a second that --help and usage errors need not wait for.
-    from scraper.store import AppendOutput, JsonlOutput, RunLock, State
+    from scraper.store import AppendOutput, JsonlOutput, RunLock, State, format_for, open_output
 
+    kind = format_for(out, fmt.value if fmt is not None else None)
+    if state_dir is not None and kind != "jsonl":
+        _usage(f"--state appends records as JSON Lines (so a killed run loses nothing), "
+               f"not {kind}: give --out a .jsonl file, or leave out --state")
     if state_dir is None:
-        with JsonlOutput(out, force_empty=force_empty) as sink:
+        with open_output(out, kind, force_empty=force_empty) as sink:
             yield sink, None
         if sink.kept:
             _kept(out)

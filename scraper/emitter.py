@@ -11,7 +11,7 @@ the state instead of writing it again (`_recover`). Every commit of a run goes t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,9 +57,13 @@ class Emitter:
     """Dedup and write records; with a `State`, persistently and crash-safely."""
 
     def __init__(self, settings: Settings, sink: Sink, summary: Summary | CrawlSummary,
-                 state: RunState | None = None, *, report: bool = False) -> None:
+                 state: RunState | None = None, *, report: bool = False,
+                 read_line: Callable[[str], Article] = Article.from_json) -> None:
+        """`read_line` reads back a line of the output (after a killed run): a record
+        of ours by default; dedup's reads other tools' records as well."""
         self.settings = settings
         self.sink = sink
+        self.read_line = read_line
         self.summary = summary
         self.state = state
         self.index = DuplicateIndex.from_settings(state or MemoryStore(), settings.dedup)
@@ -145,7 +149,7 @@ class Emitter:
         records = []
         for line in self.sink.recovered:
             try:
-                records.append(Article.from_json(line))
+                records.append(self.read_line(line))
             except ValueError as exc:
                 where = (self.sink.position() or ("the output",))[0]
                 raise StateError(f"{where}: a line after the last committed one is not a "

@@ -137,11 +137,12 @@ def _is_json(data: bytes) -> bool:
     return False
 
 
-def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a UTF-8 text file of any size, gzip or not, read as a stream.
+def byte_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[int, bytes]]:
+    """(line number, line with its end) of a file of any size, gzip or not, read as a
+    stream: for record files, which can be far larger than one text dump. Decoding is the
+    caller's, a line at a time, so that a line that is not text is told by its number.
 
-    For record files, which can be far larger than one text dump. Raises InputError for
-    a file that cannot be read or is not UTF-8 text.
+    Raises InputError for a file that cannot be read, or gzip data that breaks off.
     """
     try:
         raw: BinaryIO = stdin or sys.stdin.buffer if source.path is None else source.path.open("rb")
@@ -150,16 +151,15 @@ def iter_lines(source: Source, stdin: BinaryIO | None = None) -> Iterator[tuple[
     with raw:
         buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
         stream = gzip.GzipFile(fileobj=buffered) if buffered.peek(2)[:2] == b"\x1f\x8b" else buffered
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=None)
         number = 0
         try:
-            for number, line in enumerate(text, 1):
+            for number, line in enumerate(stream, 1):
                 yield number, line
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
+        except (OSError, EOFError) as exc:
             raise InputError(f"{source.name}:{number + 1}: cannot read: {exc}") from exc
 
 
-__all__ = ["MAX_INPUT_BYTES", "Source", "decode_text", "expand", "iter_lines", "read_bytes",
+__all__ = ["MAX_INPUT_BYTES", "Source", "byte_lines", "decode_text", "expand", "read_bytes",
            "read_text", "sniff_page"]
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from scraper.corpus import WarcSkip, open_warc
+from scraper.corpus.filters import PageFilter
 from scraper.emitter import Emitter, Sink
-from scraper.errors import ConfigError, InputError, NotHtml, UsageError
+from scraper.errors import ConfigError, InputError, UsageError
 from scraper.extract import TemplateLines, clean_text, extract_html
 from scraper.extract.rules import RuleSet, default_rules, load_rules
-from scraper.inputs import Source, expand, iter_lines, read_bytes, read_text, sniff_page
+from scraper.inputs import Source, expand, read_bytes, read_text, sniff_page
 from scraper.record import Article
+from scraper.records_in import RECORD_SUFFIXES, FieldNames, parse_line, read_records
 from scraper.settings import CleanSettings, RulesSettings, Settings
 from scraper.sites import Outlet
 from scraper.store.state import RunState
@@ -25,7 +30,7 @@ log = logging.getLogger("scraper")
 
 TEXT_SUFFIXES = (".txt", ".txt.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 def load_rule_tables(settings: RulesSettings) -> RuleSet:
@@ -91,7 +96,8 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
                 on_error: Callable[[InputError], None],
                 on_progress: Callable[[int, int], None] | None = None,
                 url: str | None = None, workers: int = 1, as_html: bool = False,
-                stdin: BinaryIO | None = None, rules: RuleSet | None = None) -> Summary:
+                stdin: BinaryIO | None = None, rules: RuleSet | None = None,
+                pages: PageFilter | None = None) -> Summary:
     """Extract the article of every HTML page named by `args` into `out`, in input order.
 
     With `workers` > 1 the pages are spread over that many processes; records are still
@@ -99,33 +105,41 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
     input that is not HTML (JSON, PDF, plain text, XML, binary data) is skipped with a
     warning naming what it is, unless `as_html`. `url` is for one page only (a file or
     stdin): anything else is a UsageError.
+
+    A WARC file (.warc, .warc.gz) gives a page per HTTP response record (scraper.corpus),
+    its source `FILE#offset`, streamed: the pool is fed a few pages at a time. Records
+    `pages` leaves out, and those that are not pages (not HTML, not 200, too large), are
+    counted as skipped by reason; a damaged file fails after the records before it.
+    `pages.languages` applies to every record.
     """
-    if url is not None and (len(args) != 1 or Path(args[0]).is_dir()):
-        raise UsageError("--url is the URL of one page: give exactly one file (or -), "
-                          "not a folder or several")
+    if url is not None and (len(args) != 1 or Path(args[0]).is_dir()
+                            or args[0].lower().endswith(WARC_SUFFIXES)):
+        raise UsageError("--url is the URL of one page: give exactly one HTML file (or -), "
+                          "not a folder, a WARC file or several")
     rules = rules or load_rule_tables(settings.rules)
+    pages = pages or PageFilter()
     summary = Summary()
-    sources = _sources(args, HTML_SUFFIXES, summary, on_error)
-    tasks = []
-    for source in sources:
-        data = read_bytes(source, stdin) if source.path is None else None
-        tasks.append(_ExtractTask(source.name, str(source.path) if source.path else None,
-                                  data, url, as_html, settings.clean, rules))
+    sources = _sources(args, HTML_SUFFIXES + WARC_SUFFIXES, summary, on_error)
+    archives = any(_is_warc(source) for source in sources)
+    tasks = _extract_inputs(sources, settings, rules, pages, url=url, as_html=as_html,
+                            stdin=stdin)
 
     emitter = Emitter(settings, out, summary)
-    pool = process_pool(workers) if workers > 1 and len(tasks) > 1 else None
+    pool = process_pool(workers) if workers > 1 and (len(sources) > 1 or archives) else None
     try:
-        results = pool.map(_extract_task, tasks, chunksize=8) if pool else map(_extract_task, tasks)
-        for done, result in enumerate(results, 1):
-            if isinstance(result, NotHtml):
-                summary.count("skipped")
-                log.warning("%s", result)
+        for done, result in enumerate(_in_order(tasks, pool, ahead=8 * workers), 1):
+            if isinstance(result, _Skipped):
+                summary.count("skipped", reason=result.reason)
+                if result.warning:
+                    log.warning("%s", result.warning)
             elif isinstance(result, InputError):
                 _fail(result, summary, on_error)
+            elif reason := pages.skip_article(result):
+                summary.count("skipped", reason=reason)
             else:
                 emitter.emit([result])
             if on_progress:
-                on_progress(done, len(tasks))
+                on_progress(done, None if archives else len(sources))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -136,18 +150,22 @@ def run_dedup(args: list[str], settings: Settings, out: Sink, *,
               on_error: Callable[[InputError], None],
               on_progress: Callable[[int, int], None] | None = None,
               state: RunState | None = None, stdin: BinaryIO | None = None,
-              report: list[dict] | None = None) -> Summary:
-    """Deduplicate records (JSON Lines from any command, or any tool writing the schema).
+              report: list[dict] | None = None,
+              fields: FieldNames | None = None) -> Summary:
+    """Deduplicate records: ours (from any command) or any tool's (JSON Lines, JSON, CSV,
+    Parquet: scraper.records_in), their text, id, URL and title found by `fields`.
 
     Records stream through in batches, so files of any size fit in memory. A line that is
-    not a record is reported (file and line number) and skipped. With `report` (a list),
-    the clusters found are appended to it.
+    not a record, or a record without text, is reported (file and line number) and
+    skipped. With `report` (a list), the clusters found are appended to it.
     """
+    fields = fields or FieldNames()
     summary = Summary()
     sources = _sources(args, RECORD_SUFFIXES, summary, on_error)
-    emitter = Emitter(settings, out, summary, state, report=report is not None)
+    emitter = Emitter(settings, out, summary, state, report=report is not None,
+                      read_line=lambda line: parse_line(line, fields))
     for done, source in enumerate(sources, 1):
-        records = _records(source, stdin, summary, on_error)
+        records = _records(source, fields, stdin, summary, on_error)
         while batch := list(islice(records, 256)):
             emitter.emit(batch)
         if on_progress:
@@ -213,23 +231,16 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
     return summary
 
 
-def _records(source: Source, stdin: BinaryIO | None, summary: Summary,
+def _records(source: Source, fields: FieldNames, stdin: BinaryIO | None, summary: Summary,
              on_error: Callable[[InputError], None]) -> Iterator[Article]:
-    try:
-        for number, line in iter_lines(source, stdin):
-            if line.strip():
-                try:
-                    yield Article.from_json(line)
-                except ValueError as exc:
-                    _fail(InputError(f"{source.name}:{number}: not a record: {exc}"),
-                          summary, on_error)
-    except InputError as exc:
-        _fail(exc, summary, on_error)
+    return read_records(source, fields, stdin=stdin,
+                        on_error=lambda exc: _fail(exc, summary, on_error))
 
 
 @dataclass(frozen=True, slots=True)
 class _ExtractTask:
-    """One page for `_extract_task`: its bytes (stdin) or path, and how to read it."""
+    """One page for `_extract_task`: its bytes (stdin, a WARC record) or path, and how to
+    read it. `archived`: a page of a WARC file, whose HTTP header gave `charset`."""
 
     name: str
     path: str | None
@@ -238,24 +249,85 @@ class _ExtractTask:
     as_html: bool
     clean: CleanSettings
     rules: RuleSet
+    charset: str | None = None
+    archived: bool = False
 
 
-def _extract_task(task: _ExtractTask) -> Article | InputError:
-    """One page, in a worker process or in this one: the record, or the input's error
-    (NotHtml for an input that is something else)."""
+@dataclass(frozen=True, slots=True)
+class _Skipped:
+    """A page left out on purpose, counted under `reason`; `warning` is logged (an input
+    the user named; pages of a WARC file are only counted)."""
+
+    reason: str
+    warning: str | None = None
+
+
+def _extract_task(task: _ExtractTask) -> Article | InputError | _Skipped:
+    """One page, in a worker process or in this one: the record, the input's error, or
+    why it was skipped (an input that is something else than HTML)."""
     try:
         data = task.data if task.data is not None else read_bytes(Source(task.name,
                                                                          Path(task.path)))
         if not data.strip():
+            if task.archived:
+                return _Skipped("empty body")
             raise InputError(f"{task.name}: empty input")
         kind = None if task.as_html else sniff_page(data)
         if kind is not None:
-            raise NotHtml(f"{task.name}: {kind}, not an HTML page: skipped "
-                          "(--as-html extracts it anyway)")
-        return extract_html(data, task.url, source=task.name, settings=task.clean,
-                            rules=task.rules)
+            return _Skipped(f"not HTML ({kind})", None if task.archived else
+                            f"{task.name}: {kind}, not an HTML page: skipped "
+                            "(--as-html extracts it anyway)")
+        return extract_html(data, task.url, source=task.name, charset=task.charset,
+                            settings=task.clean, rules=task.rules)
     except InputError as exc:
         return exc
+
+
+def _is_warc(source: Source) -> bool:
+    return source.path is not None and source.path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def _extract_inputs(sources: list[Source], settings: Settings, rules: RuleSet,
+                    pages: PageFilter, *, url: str | None, as_html: bool,
+                    stdin: BinaryIO | None) -> Iterator[_ExtractTask | _Skipped | InputError]:
+    """A task per page, in input order: one per HTML input, one per response record of a
+    WARC file (read as the tasks are drawn), with what is skipped or fails on the way."""
+    for source in sources:
+        if not _is_warc(source):
+            data = read_bytes(source, stdin) if source.path is None else None
+            yield _ExtractTask(source.name, str(source.path) if source.path else None,
+                               data, url, as_html, settings.clean, rules)
+            continue
+        try:
+            for item in open_warc(source.path, source.name, select=pages.skip_record,
+                                  max_bytes=settings.fetch.max_bytes,
+                                  max_decompressed=settings.fetch.max_decompressed):
+                if isinstance(item, WarcSkip):
+                    yield _Skipped(item.reason)
+                else:
+                    yield _ExtractTask(f"{source.name}#{item.offset}", None, item.body,
+                                       item.uri, as_html, settings.clean, rules,
+                                       charset=item.charset, archived=True)
+        except InputError as exc:
+            yield exc
+
+
+def _in_order(items: Iterator[_ExtractTask | _Skipped | InputError], pool: Executor | None,
+              *, ahead: int) -> Iterator[Article | _Skipped | InputError]:
+    """Each task's result, in order, with the other items where they stand. With a pool,
+    at most `ahead` tasks are in flight and the rest not yet drawn from `items`, so that
+    a WARC file of any size streams through in bounded memory."""
+    window: deque = deque()
+    for item in items:
+        if not isinstance(item, _ExtractTask):
+            window.append(item)
+        else:
+            window.append(pool.submit(_extract_task, item) if pool else _extract_task(item))
+        while window and (len(window) > ahead or not isinstance(window[0], Future)):
+            first = window.popleft()
+            yield first.result() if isinstance(first, Future) else first
+    for first in window:
+        yield first.result() if isinstance(first, Future) else first
 
 
 def _sources(args: list[str], suffixes: tuple[str, ...], summary: Summary,

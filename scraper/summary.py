@@ -88,19 +88,26 @@ class Summary:
     empty: int = 0
     skipped: int = 0
     failures: list[str] = field(default_factory=list)
+    #: Why pages were skipped ("not HTML (image/jpeg)", "HTTP 404"), where a reason is given.
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> int:
         return len(self.failures)
 
     def count(self, figure: str, *, url: str | None = None, reason: str | None = None) -> None:
-        """One more of `figure` (`url` and `reason` are for crawls; unused here)."""
+        """One more of `figure`, and of its `reason` when given (`url` is for crawls)."""
         setattr(self, figure, getattr(self, figure) + 1)
+        if reason is not None and figure == "skipped":
+            self.skipped_reasons[reason] += 1
 
-    def as_dict(self) -> dict[str, int]:
-        return {"inputs": self.inputs, "written": self.written, "duplicates": self.duplicates,
-                "seen": self.seen, "empty": self.empty, "skipped": self.skipped,
-                "failed": self.failed}
+    def as_dict(self) -> dict:
+        figures: dict = {"inputs": self.inputs, "written": self.written,
+                         "duplicates": self.duplicates, "seen": self.seen, "empty": self.empty,
+                         "skipped": self.skipped, "failed": self.failed}
+        if self.skipped_reasons:
+            figures["skipped_by_reason"] = dict(sorted(self.skipped_reasons.items()))
+        return figures
 
 
 @dataclass
