@@ -243,6 +243,33 @@ ThresholdOption = Annotated[Optional[float], typer.Option(
     "--threshold", help="Similarity at or above which a record is a near duplicate "
     f"({bounds(DedupSettings, 'threshold')}) [default: 0.5].")]
 
+# What to keep of an archive (WARC files for extract, CC-NEWS), declared once.
+DomainOption = Annotated[Optional[list[str]], typer.Option(
+    "--domain", metavar="DOMAIN", help="WARC input: only pages of this host and its "
+    "subdomains (detik.com, *.id), or of the domains @FILE lists one a line; "
+    "repeatable.")]
+ArchivedSinceOption = Annotated[Optional[str], typer.Option(
+    "--since", metavar="DATE", help="WARC input: only records archived (WARC-Date) on "
+    "or after this ISO 8601 date or time (UTC unless it names a zone).")]
+ArchivedUntilOption = Annotated[Optional[str], typer.Option(
+    "--until", metavar="DATE", help="WARC input: only records archived on or before "
+    "this date (a date alone: to its end) or time.")]
+LangOption = Annotated[Optional[list[str]], typer.Option(
+    "--lang", metavar="CODE", help="Only records in this language as extracted "
+    "(ISO 639-1: id, en); repeatable or comma-separated.")]
+
+
+def _page_filter(domain: list[str] | None, since: str | None, until: str | None,
+                 lang: list[str] | None):
+    """The archive filter the options above describe (bad values: UsageError)."""
+    from scraper.corpus.filters import PageFilter, parse_bound, parse_domains, parse_languages
+
+    return PageFilter(domains=parse_domains(domain or ()),
+                      since=parse_bound(since, "--since") if since else None,
+                      until=parse_bound(until, "--until", end=True) if until else None,
+                      languages=parse_languages(lang or ()))
+
+
 #: The flag that sets each setting, for messages about its value.
 _FLAGS = {"dedup__threshold": "--threshold", "crawl__delay": "--delay",
           "crawl__concurrency": "--concurrency", "crawl__per_host": "--per-host",
@@ -318,19 +345,10 @@ def extract(
     as_html: Annotated[bool, typer.Option(
         "--as-html", help="Extract inputs that are not HTML (JSON, PDF, plain text, XML) "
         "anyway, instead of skipping them with a warning.")] = False,
-    domain: Annotated[Optional[list[str]], typer.Option(
-        "--domain", metavar="DOMAIN", help="WARC input: only pages of this host and its "
-        "subdomains (detik.com, *.id), or of the domains @FILE lists one a line; "
-        "repeatable.")] = None,
-    since: Annotated[Optional[str], typer.Option(
-        "--since", metavar="DATE", help="WARC input: only records archived (WARC-Date) on "
-        "or after this ISO 8601 date or time (UTC unless it names a zone).")] = None,
-    until: Annotated[Optional[str], typer.Option(
-        "--until", metavar="DATE", help="WARC input: only records archived on or before "
-        "this date (a date alone: to its end) or time.")] = None,
-    lang: Annotated[Optional[list[str]], typer.Option(
-        "--lang", metavar="CODE", help="Only records in this language as extracted "
-        "(ISO 639-1: id, en); repeatable or comma-separated.")] = None,
+    domain: DomainOption = None,
+    since: ArchivedSinceOption = None,
+    until: ArchivedUntilOption = None,
+    lang: LangOption = None,
     keep_duplicates: KeepDuplicatesOption = False,
     rules: RulesOption = None,
     config: ConfigOption = None,
@@ -362,22 +380,92 @@ def extract(
       scraper extract crawl.warc.gz --domain '*.id' --lang id -o id.jsonl
       scraper extract archives/ --since 2024-05-01 --until 2024-05-31 --workers 2
     """
-    from scraper.corpus.filters import PageFilter, parse_bound, parse_domains, parse_languages
     from scraper.pipeline import run_extract
 
     config = _common(ctx, quiet, log_format, config)
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
                                    rules__paths=_paths(rules))
-    pages = PageFilter(domains=parse_domains(domain or ()),
-                       since=parse_bound(since, "--since") if since else None,
-                       until=parse_bound(until, "--until", end=True) if until else None,
-                       languages=parse_languages(lang or ()))
+    pages = _page_filter(domain, since, until, lang)
     with _progress("extract", ctx) as on_progress, \
             _record_sink(out, None, settings, force_empty, fmt) as (sink, _):
         summary = run_extract(paths, settings, sink, url=url, workers=workers,
                               as_html=as_html, on_error=lambda exc: log.error("%s", exc),
                               on_progress=on_progress, rules=rule_set, pages=pages)
     _finish("extract", summary)
+
+
+@app.command(cls=_Command)
+def ccnews(
+    ctx: typer.Context,
+    listing: Annotated[Optional[str], typer.Argument(
+        metavar="LISTING", help="A warc.paths.gz listing (a URL or a file) instead of "
+        "--month.", show_default=False)] = None,
+    month: Annotated[Optional[str], typer.Option(
+        "--month", metavar="YYYY-MM", help="The month of CC-NEWS to read (its "
+        "warc.paths.gz under --base).")] = None,
+    base: Annotated[str, typer.Option(
+        "--base", metavar="URL", help="Where Common Crawl's files are served (a mirror).")]
+        = "https://data.commoncrawl.org/",
+    max_files: Annotated[int, typer.Option(
+        "--max-files", min=0, help="Read at most this many WARC files of the listing "
+        "(0: all).")] = 0,
+    domain: DomainOption = None,
+    since: ArchivedSinceOption = None,
+    until: ArchivedUntilOption = None,
+    lang: LangOption = None,
+    out: OutOption = None,
+    fmt: FormatOption = None,
+    force_empty: ForceEmptyOption = False,
+    state: StateOption = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", "-w", min=1, help="Extract pages in this many processes.")] = 1,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch from private and loopback addresses (a local "
+        "mirror).")] = False,
+    delay: Annotated[Optional[float], typer.Option(
+        "--delay", help="Seconds between requests to one host [default: 1].")] = None,
+    threshold: ThresholdOption = None,
+    keep_duplicates: KeepDuplicatesOption = False,
+    rules: RulesOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
+) -> None:
+    """Read a month of Common Crawl's CC-NEWS into records, as extract reads WARC files.
+
+    The month's WARC files (about a gigabyte each) are fetched one after the other with
+    the polite fetcher and read as they download: nothing is kept on disk. --domain and
+    the WARC-Date bounds are applied before a page is extracted, --lang after. With
+    --state, a file read to its end is not fetched again, and a run that was killed or
+    whose download broke off resumes with that file, passing over the records it had
+    written: nothing is written twice. A file that fails is reported and the next one
+    read; exit code 1 when any failed.
+
+    \b
+    Examples:
+      scraper ccnews --month 2026-10 --domain '*.id' -o id.jsonl
+      scraper ccnews --month 2026-10 --domain '*.id' --lang id --state ~/.ccnews -o id.jsonl
+      scraper ccnews warc.paths.gz --max-files 2 --workers 2 -o sample.parquet
+    """
+    from scraper.corpus.ccnews import month_listing
+    from scraper.pipeline import run_ccnews
+
+    config = _common(ctx, quiet, log_format, config)
+    if (month is None) == (listing is None):
+        _usage("give --month YYYY-MM or a LISTING (warc.paths.gz), one of them")
+    where = month_listing(month, base) if month is not None else listing
+    settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
+                                   dedup__threshold=threshold, crawl__delay=delay,
+                                   fetch__allow_private=True if allow_private else None,
+                                   rules__paths=_paths(rules))
+    pages = _page_filter(domain, since, until, lang)
+    with _progress("ccnews", ctx) as on_progress, \
+            _record_sink(out, state, settings, force_empty, fmt) as (sink, st):
+        summary = run_ccnews(where, settings, sink, state=st, base=base, pages=pages,
+                             workers=workers, max_files=max_files, rules=rule_set,
+                             on_error=lambda exc: log.error("%s", exc),
+                             on_progress=on_progress)
+    _finish("ccnews", summary)
 
 
 @app.command(cls=_Command)

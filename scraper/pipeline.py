@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -11,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from scraper.corpus import WarcSkip, open_warc
+from scraper.corpus import WarcPage, WarcSkip, open_warc, read_warc
 from scraper.corpus.filters import PageFilter
 from scraper.emitter import Emitter, Sink
 from scraper.errors import ConfigError, InputError, UsageError
@@ -127,19 +128,133 @@ def run_extract(args: list[str], settings: Settings, out: Sink, *,
     emitter = Emitter(settings, out, summary)
     pool = process_pool(workers) if workers > 1 and (len(sources) > 1 or archives) else None
     try:
-        for done, result in enumerate(_in_order(tasks, pool, ahead=8 * workers), 1):
-            if isinstance(result, _Skipped):
-                summary.count("skipped", reason=result.reason)
-                if result.warning:
-                    log.warning("%s", result.warning)
-            elif isinstance(result, InputError):
-                _fail(result, summary, on_error)
-            elif reason := pages.skip_article(result):
-                summary.count("skipped", reason=reason)
-            else:
-                emitter.emit([result])
-            if on_progress:
-                on_progress(done, None if archives else len(sources))
+        _write_results(_in_order(tasks, pool, ahead=8 * workers), emitter, summary, pages,
+                       on_error, on_progress=on_progress,
+                       total=None if archives else len(sources))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return summary
+
+
+def _write_results(results: Iterator[Article | _Skipped | InputError], emitter: Emitter,
+                   summary: Summary, pages: PageFilter,
+                   on_error: Callable[[InputError], None], *,
+                   on_progress: Callable[[int, int | None], None] | None = None,
+                   total: int | None = None,
+                   before_emit: Callable[[Article], None] | None = None) -> None:
+    """Count, report or write each result of extraction (`before_emit`: stage what
+    must be committed with the record)."""
+    for done, result in enumerate(results, 1):
+        if isinstance(result, _Skipped):
+            summary.count("skipped", reason=result.reason)
+            if result.warning:
+                log.warning("%s", result.warning)
+        elif isinstance(result, InputError):
+            _fail(result, summary, on_error)
+        elif reason := pages.skip_article(result):
+            summary.count("skipped", reason=reason)
+        else:
+            if before_emit is not None:
+                before_emit(result)
+            emitter.emit([result])
+        if on_progress:
+            on_progress(done, total)
+
+
+def run_ccnews(listing: str, settings: Settings, out: Sink, *,
+               on_error: Callable[[InputError], None], state: RunState | None = None,
+               base: str, pages: PageFilter | None = None, workers: int = 1,
+               max_files: int = 0, rules: RuleSet | None = None,
+               on_progress: Callable[[int, int | None], None] | None = None) -> Summary:
+    """Read the WARC files a CC-NEWS listing names (`listing`: its URL or a file), in
+    order, each as it downloads (the polite fetcher), into records as `extract` makes
+    them. With `state`, a file read to its end is not fetched again, and one that broke
+    off (or a run that was killed) is read again from its start with the records up to
+    the last committed one passed over: nothing is written twice. A file that fails is
+    reported; the others are still read (`max_files`: at most this many are read)."""
+    import asyncio
+
+    from scraper.corpus.ccnews import (
+        LISTING_TYPES,
+        Abandoned,
+        ChunkStream,
+        parse_listing,
+        read_listing_file,
+    )
+    from scraper.fetch import Fetcher
+
+    rules = rules or load_rule_tables(settings.rules)
+    pages = pages or PageFilter()
+    summary = Summary()
+    emitter = Emitter(settings, out, summary, state)
+    pool = process_pool(workers) if workers > 1 else None
+
+    def read_file(stream: ChunkStream, url: str, after: int) -> None:
+        """In a thread: the file's records, extracted and written as they come."""
+        offsets: list[int] = []
+
+        def stage(article: Article) -> None:
+            offset = int(article.source.rsplit("#", 1)[1])
+            offsets.append(offset)
+            if state is not None:
+                state.stage_corpus_file(url, offset)
+        try:
+            items = read_warc(io.BufferedReader(stream, 1 << 16), url,
+                              select=pages.skip_record, max_bytes=settings.fetch.max_bytes,
+                              max_decompressed=settings.fetch.max_decompressed)
+            _write_results(_in_order(_archive_tasks(items, url, settings, rules, after=after),
+                                     pool, ahead=8 * workers), emitter, summary, pages,
+                           on_error, before_emit=stage)
+            if state is not None:
+                state.stage_corpus_file(url, max(offsets, default=after), done=True)
+                emitter.commit()
+        except InputError as exc:
+            _fail(exc, summary, on_error)
+        finally:
+            stream.abandon()
+
+    async def main() -> None:
+        async with Fetcher(settings.fetch) as fetcher:
+            urls = await _ccnews_listing(fetcher, listing, base)
+            if max_files:
+                urls = urls[:max_files]
+            summary.inputs = len(urls)
+            for done, url in enumerate(urls, 1):
+                known = state.corpus_file(url) if state is not None else None
+                if known is not None and known[1]:
+                    summary.count("seen")
+                    continue
+                stream = ChunkStream(url)
+                reader = asyncio.create_task(asyncio.to_thread(
+                    read_file, stream, url, known[0] if known else -1))
+
+                async def into(chunk: bytes, stream: ChunkStream = stream) -> None:
+                    await asyncio.to_thread(stream.put, chunk)
+                try:
+                    result = await fetcher.fetch(url, accept=(), into=into)
+                except Abandoned:  # the reader failed (and said so): the download stops
+                    result = None
+                if result is not None and not result.ok:
+                    stream.finish(f"download broke off after {result.streamed:,} bytes: "
+                                  f"{result.error}" if result.streamed else
+                                  result.error or f"HTTP {result.status}")
+                else:
+                    stream.finish()
+                await reader
+                if on_progress:
+                    on_progress(done, len(urls))
+
+    async def _ccnews_listing(fetcher: Fetcher, where: str, base: str) -> list[str]:
+        if not where.startswith(("http://", "https://")):
+            return read_listing_file(Path(where), base)
+        result = await fetcher.fetch(where, accept=LISTING_TYPES)
+        if not result.ok:
+            raise InputError(f"{where}: cannot fetch the listing: {result.error}")
+        return parse_listing(result.body, base, where)
+
+    try:
+        asyncio.run(main())
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -299,17 +414,29 @@ def _extract_inputs(sources: list[Source], settings: Settings, rules: RuleSet,
                                data, url, as_html, settings.clean, rules)
             continue
         try:
-            for item in open_warc(source.path, source.name, select=pages.skip_record,
-                                  max_bytes=settings.fetch.max_bytes,
-                                  max_decompressed=settings.fetch.max_decompressed):
-                if isinstance(item, WarcSkip):
-                    yield _Skipped(item.reason)
-                else:
-                    yield _ExtractTask(f"{source.name}#{item.offset}", None, item.body,
-                                       item.uri, as_html, settings.clean, rules,
-                                       charset=item.charset, archived=True)
+            yield from _archive_tasks(
+                open_warc(source.path, source.name, select=pages.skip_record,
+                          max_bytes=settings.fetch.max_bytes,
+                          max_decompressed=settings.fetch.max_decompressed),
+                source.name, settings, rules, as_html=as_html)
         except InputError as exc:
             yield exc
+
+
+def _archive_tasks(items: Iterator[WarcPage | WarcSkip], name: str, settings: Settings,
+                   rules: RuleSet, *, as_html: bool = False,
+                   after: int = -1) -> Iterator[_ExtractTask | _Skipped]:
+    """A task per page of a WARC file read as `name` (its source `name#offset`), the
+    skipped records where they stand; records at or before offset `after` (read by an
+    earlier run) are passed over."""
+    for item in items:
+        if item.offset <= after:
+            continue
+        if isinstance(item, WarcSkip):
+            yield _Skipped(item.reason)
+        else:
+            yield _ExtractTask(f"{name}#{item.offset}", None, item.body, item.uri, as_html,
+                               settings.clean, rules, charset=item.charset, archived=True)
 
 
 def _in_order(items: Iterator[_ExtractTask | _Skipped | InputError], pool: Executor | None,

@@ -29,6 +29,7 @@ from scraper.corpus.integrity import (
 )
 from scraper.corpus.payload import BodyRefused, decode_payload, split_response
 from scraper.errors import InputError
+from scraper.fetch.result import charset_of, media_type
 from scraper.settings import FetchSettings
 
 #: The fetcher's caps (scraper.settings.FetchSettings): bytes stored, bytes decoded.
@@ -57,16 +58,12 @@ class WarcHead:
     @property
     def media_type(self) -> str:
         """The Content-Type without parameters, lower case ("" when absent)."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type(self.headers.get("content-type", ""))
 
     @property
     def charset(self) -> str | None:
         """The charset parameter of Content-Type, if any."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = part.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type", ""))
 
 
 @dataclass(frozen=True, slots=True)

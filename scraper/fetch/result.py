@@ -47,18 +47,28 @@ class FetchResult:
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower case ("" when absent)."""
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type(self.headers.get("content-type", ""))
 
     @property
     def charset(self) -> str | None:
         """The charset parameter of Content-Type, if any."""
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = part.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
+        return charset_of(self.headers.get("content-type", ""))
 
     @property
     def host(self) -> str:
         """The host the response came from (after redirects), lower case."""
         return (urlsplit(self.final_url).hostname or "").lower()
+
+
+def media_type(content_type: str) -> str:
+    """A Content-Type's media type without parameters, lower case ("" when absent)."""
+    return content_type.split(";")[0].strip().lower()
+
+
+def charset_of(content_type: str) -> str | None:
+    """A Content-Type's charset parameter, if any."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
