@@ -3,6 +3,7 @@ runs and exits as documented (0), its Python runs, and its settings file loads."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -48,10 +49,21 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m scraper "$@"\n')
     shim.chmod(0o755)
     env = _env(here)
+    # Archives and other tools' records the batch examples read.
+    from tests.corpus.warcs import demo_responses, write_warc
+
+    write_warc(here / "crawl.warc.gz", demo_responses())
+    (here / "archives").mkdir()
+    write_warc(here / "archives" / "a.warc.gz", demo_responses())
+    text = (sorted(SEEDS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    (here / "trafilatura.json").write_text(json.dumps(
+        {"title": "Satu", "id": None, "text": text, "source": "https://a.co.id/1"}) + "\n")
     for name, seed in (("monday", 1), ("tuesday", 3), ("new", 4)):
         source = sorted(SEEDS.glob("*.txt"))[seed]
         subprocess.run(["scraper", "clean", str(source), "-o", f"{name}.jsonl"], cwd=here,
                        env=env, check=True, capture_output=True)
+    subprocess.run(["scraper", "clean", "seeds/", "-o", "records.parquet"], cwd=here,
+                   env=env, check=True, capture_output=True)
     return here
 
 
