@@ -453,6 +453,8 @@ def ccnews(
     config = _common(ctx, quiet, log_format, config)
     if (month is None) == (listing is None):
         _usage("give --month YYYY-MM or a LISTING (warc.paths.gz), one of them")
+    if not base.startswith(("http://", "https://")):
+        _usage(f"--base {base!r}: give an http(s) URL")
     where = month_listing(month, base) if month is not None else listing
     settings, rule_set = _settings(config, keep_duplicates=keep_duplicates or None,
                                    dedup__threshold=threshold, crawl__delay=delay,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -199,32 +198,35 @@ def run_ccnews(listing: str, settings: Settings, out: Sink, *,
             offsets.append(offset)
             if state is not None:
                 state.stage_corpus_file(url, offset)
+        failed = summary.failed
         try:
-            items = read_warc(io.BufferedReader(stream, 1 << 16), url,
-                              select=pages.skip_record, max_bytes=settings.fetch.max_bytes,
+            # The stream straight to the reader: it reads in large blocks itself, and a
+            # download that broke off is a failed read after the records before it.
+            items = read_warc(stream, url, select=pages.skip_record,
+                              max_bytes=settings.fetch.max_bytes,
                               max_decompressed=settings.fetch.max_decompressed)
-            _write_results(_in_order(_archive_tasks(items, url, settings, rules, after=after),
-                                     pool, ahead=8 * workers), emitter, summary, pages,
-                           on_error, before_emit=stage)
-            if state is not None:
+            tasks = _archive_tasks(items, url, settings, rules, after=after)
+            _write_results(_in_order(_errors_in_place(tasks), pool, ahead=8 * workers),
+                           emitter, summary, pages, on_error, before_emit=stage)
+            if state is not None and summary.failed == failed:  # read to its end
                 state.stage_corpus_file(url, max(offsets, default=after), done=True)
                 emitter.commit()
-        except InputError as exc:
-            _fail(exc, summary, on_error)
         finally:
             stream.abandon()
 
     async def main() -> None:
         async with Fetcher(settings.fetch) as fetcher:
             urls = await _ccnews_listing(fetcher, listing, base)
-            if max_files:
-                urls = urls[:max_files]
             summary.inputs = len(urls)
+            read = 0
             for done, url in enumerate(urls, 1):
                 known = state.corpus_file(url) if state is not None else None
                 if known is not None and known[1]:
-                    summary.count("seen")
+                    summary.count("seen")  # read to its end by an earlier run
                     continue
+                if max_files and read >= max_files:
+                    break
+                read += 1
                 stream = ChunkStream(url)
                 reader = asyncio.create_task(asyncio.to_thread(
                     read_file, stream, url, known[0] if known else -1))
@@ -235,13 +237,20 @@ def run_ccnews(listing: str, settings: Settings, out: Sink, *,
                     result = await fetcher.fetch(url, accept=(), into=into)
                 except Abandoned:  # the reader failed (and said so): the download stops
                     result = None
+                except BaseException:  # interrupted: the reader must not wait for bytes
+                    stream.cancel()
+                    raise
                 if result is not None and not result.ok:
                     stream.finish(f"download broke off after {result.streamed:,} bytes: "
                                   f"{result.error}" if result.streamed else
                                   result.error or f"HTTP {result.status}")
                 else:
                     stream.finish()
-                await reader
+                try:
+                    await reader
+                except BaseException:
+                    stream.cancel()
+                    raise
                 if on_progress:
                     on_progress(done, len(urls))
 
@@ -421,6 +430,16 @@ def _extract_inputs(sources: list[Source], settings: Settings, rules: RuleSet,
                 source.name, settings, rules, as_html=as_html)
         except InputError as exc:
             yield exc
+
+
+def _errors_in_place(items: Iterator[_ExtractTask | _Skipped]) -> Iterator[
+        _ExtractTask | _Skipped | InputError]:
+    """`items`, and the InputError that ends them (a damaged file) as the last item, so
+    that the pages before it are written first."""
+    try:
+        yield from items
+    except InputError as exc:
+        yield exc
 
 
 def _archive_tasks(items: Iterator[WarcPage | WarcSkip], name: str, settings: Settings,

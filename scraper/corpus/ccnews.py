@@ -78,10 +78,16 @@ class Abandoned(Exception):
     """The reader stopped before the end of the download (it failed, or the run ends)."""
 
 
+class DownloadFailed(OSError):
+    """The download of a WARC file failed or broke off: to the reader, a failed read
+    (the records before it are still read)."""
+
+
 class ChunkStream(io.RawIOBase):
     """A readable byte stream fed from another thread: `put` chunks (blocking while
     `depth` chunks wait), then `finish` (with the download's error, if any), which the
-    reader sees as its end, or as an InputError."""
+    reader sees as its end, or as a failed read (DownloadFailed). `cancel` (the run is
+    interrupted) ends a read waiting for bytes at once."""
 
     def __init__(self, name: str, depth: int = 16) -> None:
         super().__init__()
@@ -91,6 +97,7 @@ class ChunkStream(io.RawIOBase):
         self._ended = False
         self._error: str | None = None
         self._abandoned = threading.Event()
+        self._cancelled = threading.Event()
 
     def readable(self) -> bool:
         return True
@@ -119,17 +126,45 @@ class ChunkStream(io.RawIOBase):
         """The reader stops: a `put` waiting or to come raises Abandoned."""
         self._abandoned.set()
 
+    def cancel(self) -> None:
+        """The run stops (Ctrl-C, an error): the reader's next or current read fails."""
+        self._cancelled.set()
+        self._abandoned.set()
+
     def readinto(self, target: bytearray | memoryview) -> int:
-        while not self._buffer and not self._ended:
-            chunk = self._chunks.get()
+        """What has arrived, up to `target`'s size: waits for the first bytes (at least
+        a few, so a reader can tell gzip from plain), not for the buffer to fill, so that
+        records are read as they arrive. 0 at the end; DownloadFailed when the download
+        broke off (after the bytes before it were read) or the run was cancelled."""
+        size = 0
+        while size < len(target):
+            if not self._buffer:
+                wait = size < 8
+                if self._ended or not self._next_chunk(wait=wait):
+                    break
+            take = min(len(target) - size, len(self._buffer))
+            target[size:size + take] = self._buffer[:take]
+            self._buffer = self._buffer[take:]
+            size += take
+        if not size and self._ended and self._error:
+            raise DownloadFailed(self._error)
+        return size
+
+    def _next_chunk(self, *, wait: bool) -> bool:
+        """The next chunk into the buffer (waiting for one when `wait`); False when none
+        is there (the end, or not yet)."""
+        while True:
+            if self._cancelled.is_set():
+                raise DownloadFailed("the run was interrupted")
+            try:
+                chunk = self._chunks.get(timeout=0.2) if wait else self._chunks.get_nowait()
+            except queue.Empty:
+                if not wait:
+                    return False
+                continue
             if chunk is None:
                 self._ended = True
-                if self._error:
-                    raise InputError(f"{self.name}: {self._error}")
-            else:
-                self._buffer = chunk
-        size = min(len(target), len(self._buffer))
-        target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
+                return False
+            self._buffer = chunk
+            return True
 
