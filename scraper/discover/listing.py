@@ -193,37 +193,36 @@ def _ld_is_article(data: object) -> bool:
 
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "nav", "header", "footer",
-                   "aside", "form", "select", "button"})
+                   "aside", "form", "select", "button", "a"})
+# Elements that hold their own run of text: a block's prose is counted without them.
+_BLOCKS = frozenset({"div", "section", "article", "main", "table", "tbody", "tr", "td",
+                     "body", "html", "figure"})
+# Writing systems without spaces between words: their letters are counted instead.
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff"
+                       r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def _running_prose(root: lxml.html.HtmlElement) -> int:
-    """The most words of plain text under one element, counted over its own text and its
-    child paragraphs (text inside links left out): an article's body is one long run, a
-    listing's teasers are short runs in separate cards."""
+    """The most words of plain text in one block (its own text, paragraphs, list items
+    and inline elements, not text inside links or inside nested blocks): an article's
+    body is one long run, a listing's teasers are short runs in separate cards. In
+    Chinese, Japanese, Thai and the like, two letters count as a word."""
     best = 0
-    for element in root.iter("div", "section", "article", "main", "td", "body"):
-        words = _own_words(element)
-        for child in element:
-            if isinstance(child.tag, str) and child.tag in ("p", "blockquote", "h2", "h3", "ul", "ol"):
-                words += _plain_words(child)
-        best = max(best, words)
+    for element in root.iter(*_BLOCKS):
+        best = max(best, _words(_block_text(element)))
     return best
 
 
-def _own_words(element: lxml.html.HtmlElement) -> int:
-    """Words of `element`'s own text and of its children's tails (text between them)."""
+def _block_text(element: lxml.html.HtmlElement) -> str:
+    """`element`'s text outside links, skipped elements and nested blocks."""
     parts = [element.text or ""]
-    parts += [child.tail or "" for child in element]
-    return sum(len(p.split()) for p in parts)
-
-
-def _plain_words(element: lxml.html.HtmlElement) -> int:
-    """Words of `element`'s text outside links and skipped elements."""
-    if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
-        return len((element.tail or "").split()) if element.tag == "a" else 0
-    words = len((element.text or "").split())
     for child in element:
-        words += _plain_words(child)
-        if child.tag != "a":
-            words += len((child.tail or "").split())
-    return words
+        if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag not in _BLOCKS:
+            parts.append(_block_text(child))
+        parts.append(child.tail or "")
+    return " ".join(parts)
+
+
+def _words(text: str) -> int:
+    unspaced = len(_UNSPACED.findall(text))
+    return len(text.split()) + unspaced // 2 if unspaced else len(text.split())

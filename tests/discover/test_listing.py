@@ -106,3 +106,10 @@ def test_dates_without_offset_take_the_outlets_time_zone() -> None:
     assert with_zone(article.replace(published="2024-05-01"), "Asia/Jakarta").published \
         == "2024-05-01"
     assert with_zone(article, None) is article
+
+
+def test_prose_in_scripts_without_spaces_and_in_inline_elements_counts() -> None:
+    chinese = "<div>" + "".join(f"<p>{'新闻报道的内容' * 12}</p>" for _ in range(4)) + "</div>"
+    assert _listing(_page(chinese + _cards(12))) is None  # 336 letters: 168 words
+    spans = "<div>" + "".join(f"<span>{'kata ' * 40}</span><br>" for _ in range(4)) + "</div>"
+    assert _listing(_page(spans + _cards(12))) is None
