@@ -71,7 +71,8 @@ def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_pa
     server.routes["/read/down"] = status(500)
     server.validated_page("/feed.xml", rss("/read/ok", "/read/down"), etag='"f"')
     state, out = tmp_path / "state", tmp_path / "news.jsonl"
-    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out))
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out),
+            "--config", str(_no_retries(tmp_path)))  # retries are tested on their own
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr  # one page failed, the run went on
     assert "failed 1: HTTP 500" in first.stderr and len(records(out)) == 1
@@ -246,7 +247,8 @@ def test_failed_article_in_a_child_sitemap_is_retried(server: LocalServer, tmp_p
                           'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>/child.xml</loc>'
                           '</sitemap></sitemapindex>', etag='"i1"')
     state, out = tmp_path / "state", tmp_path / "out.jsonl"
-    args = ("crawl", server.base + "/index.xml", *FAST, "--state", str(state), "-o", str(out))
+    args = ("crawl", server.base + "/index.xml", *FAST, "--state", str(state), "-o", str(out),
+            "--config", str(_no_retries(tmp_path)))
     assert run_cli(*args).returncode == 0 and len(records(out)) == 1
     add_story(server, "/b/down", 81)
     second = run_cli(*args)
@@ -336,3 +338,9 @@ def test_a_sink_that_fails_stops_the_crawl_at_once(server: LocalServer) -> None:
         run_crawl([server.base + "/feed.xml"], settings, sink)
     assert sink.lines == 2
     assert sum(server.hits[p] for p in paths) < len(paths)  # it stopped, not ran on
+
+
+def _no_retries(tmp_path: Path) -> Path:
+    config = tmp_path / "no-retries.toml"
+    config.write_text("[fetch]\nretries = 0\n")
+    return config
