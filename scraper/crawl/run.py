@@ -17,11 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -31,6 +29,7 @@ from scraper.crawl.scheduler import Job, Scheduler
 from scraper.crawl.site import SiteSources, describe, describe_reading, discover_site
 from scraper.crawl.sources import SourceReading, read_source
 from scraper.crawl.stats import CrawlStats
+from scraper.crawl.windows import SiteWindows
 from scraper.dedup.urls import site_of
 from scraper.discover import Link, parse_page
 from scraper.discover.listing import read_listing, url_kind
@@ -77,8 +76,7 @@ class Crawl:
         self.dry_run = report is not None
         #: What discovery found, per listing page given (for --dry-run's report).
         self.discovered: list[SiteSources] = []
-        self._sites: dict[str, _Site] = {}  # host -> what this run knows of it
-        self._started = time.time()
+        self.windows = SiteWindows(state, since, settings.first_run_days)
         self.scheduler = Scheduler(max_pages=settings.max_pages,
                                    max_sitemaps=settings.max_sitemaps)
         self._run = 0  # this run's number in the state (counts back-off between failures)
@@ -223,8 +221,8 @@ class Crawl:
         # site's feeds and sitemaps, which are read in every run.
         self._validators.pop(job.key, None)
         host = page.host
-        site_done = host in self._sites
-        site = self._site(host, job.root)
+        site_done = host in self.windows
+        site = self.windows.join(host, job.root)
         window = site.window
 
         async def read(url: str) -> tuple[FetchResult, SourceReading]:
@@ -267,52 +265,21 @@ class Crawl:
         """An outlet's homepage that could not be read: its registry sources are still
         crawled (in the site's window)."""
         host = (urlsplit(job.url).hostname or "").lower()
-        if job.depth or host in self._sites or not self._outlet_sources(host):
+        if job.depth or host in self.windows or not self._outlet_sources(host):
             return
-        window = self._site(host, job.root).window
+        window = self.windows.join(host, job.root).window
         for url in self._outlet_sources(host):
             self.scheduler.offer(Job(Link(url), job.root, 0, is_source=True, window=window))
-
-    def _site(self, host: str, root: str) -> _Site:
-        """The run's record of a discovered site, `root` among the sources that led to
-        it (its horizon moves only when all of them were handled)."""
-        site = self._sites.get(host)
-        if site is None:
-            site = self._sites[host] = _Site(self._window(host))
-        site.roots.add(root)
-        return site
 
     def _outlet_sources(self, host: str) -> tuple[str, ...]:
         outlet = self.outlets.get(site_of(host))
         return outlet.sources if outlet is not None else ()
 
-    def _window(self, host: str) -> datetime:
-        """From when a discovered site's entries are crawled: --since; else the site's
-        horizon in the state (moved to the start of its last whole run, less a day for
-        late listings); else, on its first run, `first_run_days` back."""
-        if self.since is not None:
-            return self.since
-        horizon = self.state.horizon(host) if self.state is not None else None
-        if horizon is None:
-            horizon = self._started - self.settings.first_run_days * 86400
-        return datetime.fromtimestamp(horizon, tz=timezone.utc)
-
     def _save_horizons(self) -> None:
-        """Sites whose every article was handled in this run start their next window at
-        this run's start (less a day): later runs read only what is new."""
-        if self.state is None or self.dry_run:
-            return
-        first_window = self._started - self.settings.first_run_days * 86400
-        with _writing():
-            for host, site in self._sites.items():
-                before = self.state.horizon(host)
-                usual = before if before is not None else first_window
-                # Moved only by a run that read all of the site back to its usual
-                # window: a narrower --since, a failed source or --max-pages keep it.
-                if not site.roots & self._incomplete and site.window.timestamp() <= usual + 1:
-                    self.state.stage_horizon(host, self._started - 86400)
-                elif before is None:  # a first run cut short: the next goes on from here
-                    self.state.stage_horizon(host, min(site.window.timestamp(), usual))
+        """Where each discovered site's next window starts (scraper.crawl.windows)."""
+        if self.state is not None and not self.dry_run:
+            with _writing():
+                self.windows.stage_horizons(self._incomplete)
 
     def _source_failed(self, job: Job, reason: str, message: str) -> None:
         """A source that could not be read: counted, reported, its root not complete."""
@@ -426,14 +393,6 @@ class Crawl:
             return False
         failure = self.state.failure(key)
         return failure is not None and failure.retry_at > self._run
-
-
-@dataclass
-class _Site:
-    """A site discovered in this run: its window and the sources given that led to it."""
-
-    window: datetime
-    roots: set[str] = field(default_factory=set)
 
 
 def _validators(result: FetchResult) -> Validators:
