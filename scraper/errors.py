@@ -24,10 +24,6 @@ class InputError(ScraperError):
     """An input (file, folder, stdin, URL list) cannot be read or is not usable text."""
 
 
-class NotHtml(InputError):
-    """An input given to `extract` is something else: JSON, PDF, plain text, binary data."""
-
-
 class OutputError(ScraperError):
     """Records, a report or a WARC file cannot be written (full disk, no such folder)."""
 

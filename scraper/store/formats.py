@@ -74,6 +74,11 @@ _FITS: dict[str, Callable[[Any], bool]] = {
 def format_for(path: Path | None, fmt: str | None) -> str:
     """The format records are written in: `fmt` when given (it wins over the suffix),
     else the one `path`'s suffix names (SUFFIXES), else "jsonl"."""
+    if path is not None and path.suffix.lower() in (".gz", ".bz2", ".xz", ".zst"):
+        # Written as it is named, it would be uncompressed bytes under a compressed name.
+        raise UsageError(f"{path}: records are not written compressed; write "
+                         f"{path.with_suffix('')} and compress it afterwards (Parquet is "
+                         "compressed already)")
     if fmt is not None:
         if fmt not in FORMATS:
             raise UsageError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")

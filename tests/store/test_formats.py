@@ -225,3 +225,13 @@ def test_the_format_comes_from_the_flag_then_the_suffix_then_is_jsonl(tmp_path: 
     with pytest.raises(UsageError, match="Parquet is a binary"):
         open_output(None, "parquet")
     assert type(open_output(tmp_path / "a.jsonl")) is JsonlOutput  # JSONL as before
+
+
+def test_a_compressed_name_is_refused_not_written_uncompressed(tmp_path: Path) -> None:
+    from scraper.errors import UsageError
+    from scraper.store.formats import format_for
+
+    for name in ("news.jsonl.gz", "news.csv.gz", "news.parquet.gz"):
+        with pytest.raises(UsageError, match="not written compressed"):
+            format_for(tmp_path / name, None)
+    assert format_for(tmp_path / "news.jsonl", None) == "jsonl"
