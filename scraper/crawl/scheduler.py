@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -48,13 +49,17 @@ class Job:
 
 class Frontier:
     """The jobs waiting: sources first, then articles newest first (undated ones after
-    the dated, in the order found). Like `asyncio.Queue`: `get`, `task_done`, `join`."""
+    the dated, in the order found). An article waits while a source of its root (the
+    source given that led to it) is waiting or being read, as that may list newer ones;
+    other roots' articles go on meanwhile, so one slow site does not hold up the rest.
+    Like `asyncio.Queue`: `get`, `task_done`, `join`."""
 
     def __init__(self) -> None:
         self._sources: list[tuple[float, int, Job]] = []
-        self._articles: list[tuple[float, int, Job]] = []
+        self._articles: list[tuple[float, int, Job]] = []  # of roots free to go
+        self._held: dict[str, list[tuple[float, int, Job]]] = {}  # root -> its articles
+        self._pending: Counter[str] = Counter()  # root -> its sources waiting or out
         self._order = itertools.count()
-        self._sources_out = 0  # sources handed out and not done yet
         self._unfinished = 0
         self._changed = asyncio.Event()
         self._finished = asyncio.Event()
@@ -63,14 +68,20 @@ class Frontier:
     def put(self, job: Job) -> None:
         when = job.link.published
         entry = (-when.timestamp() if when else float("inf"), next(self._order), job)
-        heapq.heappush(self._sources if job.is_source else self._articles, entry)
+        if job.is_source:
+            heapq.heappush(self._sources, entry)
+            self._pending[job.root] += 1
+        elif self._pending[job.root]:
+            self._held.setdefault(job.root, []).append(entry)
+        else:
+            heapq.heappush(self._articles, entry)
         self._unfinished += 1
         self._finished.clear()
         self._changed.set()
 
     async def get(self) -> Job:
-        """The next job: a source while any is waiting; an article when no source is
-        waiting or being read (it may still list newer articles)."""
+        """The next job: a source while any is waiting; else the newest article of a
+        root with no source waiting or being read."""
         while (job := self.take()) is None:
             self._changed.clear()
             await self._changed.wait()
@@ -79,16 +90,22 @@ class Frontier:
     def take(self) -> Job | None:
         """The next job if one may go now (see `get`), else None."""
         if self._sources:
-            self._sources_out += 1
             return heapq.heappop(self._sources)[2]
-        if self._articles and not self._sources_out:
-            return heapq.heappop(self._articles)[2]
+        while self._articles:
+            entry = heapq.heappop(self._articles)
+            root = entry[2].root
+            if not self._pending[root]:
+                return entry[2]
+            self._held.setdefault(root, []).append(entry)  # back when its sources are read
         return None
 
     def task_done(self, job: Job) -> None:
         """`job` (from `get`) is handled."""
         if job.is_source:
-            self._sources_out -= 1
+            self._pending[job.root] -= 1
+            if not self._pending[job.root]:
+                for entry in self._held.pop(job.root, ()):
+                    heapq.heappush(self._articles, entry)
         self._unfinished -= 1
         self._changed.set()
         if not self._unfinished:
@@ -99,7 +116,7 @@ class Frontier:
         await self._finished.wait()
 
     def __len__(self) -> int:
-        return len(self._sources) + len(self._articles)
+        return len(self._sources) + len(self._articles) + sum(map(len, self._held.values()))
 
 
 class Scheduler:

@@ -90,3 +90,17 @@ def test_no_article_is_handed_out_while_a_source_is_being_read() -> None:
         order.append((await frontier.get()).url)
         return order
     assert asyncio.run(go()) == ["https://news.example/read/2", "https://news.example/read/1"]
+
+
+def test_a_slow_source_holds_only_the_articles_of_its_own_root() -> None:
+    async def go() -> tuple[str, bool]:
+        scheduler = Scheduler()
+        slow, fast = "https://slow.example/", "https://fast.example/"
+        scheduler.offer(Job(Link(slow + "sitemap.xml"), slow, 0, is_source=True))
+        scheduler.offer(Job(Link(slow + "read/1", _at(9)), slow, 1))
+        scheduler.offer(Job(Link(fast + "read/1", _at(1)), fast, 1))
+        frontier = scheduler.queue
+        await frontier.get()  # the slow site's sitemap, being read
+        article = await asyncio.wait_for(frontier.get(), 1)
+        return article.url, frontier.take() is None
+    assert asyncio.run(go()) == ("https://fast.example/read/1", True)
