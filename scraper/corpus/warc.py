@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from scraper.content_type import charset_of, media_type
 from scraper.corpus.integrity import (
     GZIP_MAGIC,
     MAX_HEADER,
@@ -29,7 +30,6 @@ from scraper.corpus.integrity import (
 )
 from scraper.corpus.payload import BodyRefused, decode_payload, split_response
 from scraper.errors import InputError
-from scraper.fetch.result import charset_of, media_type
 from scraper.settings import FetchSettings
 
 #: The fetcher's caps (scraper.settings.FetchSettings): bytes stored, bytes decoded.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from scraper.content_type import charset_of, media_type
+
 
 @dataclass(slots=True)
 class FetchResult:
@@ -59,16 +61,3 @@ class FetchResult:
         """The host the response came from (after redirects), lower case."""
         return (urlsplit(self.final_url).hostname or "").lower()
 
-
-def media_type(content_type: str) -> str:
-    """A Content-Type's media type without parameters, lower case ("" when absent)."""
-    return content_type.split(";")[0].strip().lower()
-
-
-def charset_of(content_type: str) -> str | None:
-    """A Content-Type's charset parameter, if any."""
-    for part in content_type.split(";")[1:]:
-        name, _, value = part.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
