@@ -243,6 +243,9 @@ ThresholdOption = Annotated[Optional[float], typer.Option(
     "--threshold", help="Similarity at or above which a record is a near duplicate "
     f"({bounds(DedupSettings, 'threshold')}) [default: 0.5].")]
 
+WorkersOption = Annotated[int, typer.Option(
+    "--workers", "-w", min=1, help="Extract pages in this many processes.")]
+
 # What to keep of an archive (WARC files for extract, CC-NEWS), declared once.
 DomainOption = Annotated[Optional[list[str]], typer.Option(
     "--domain", metavar="DOMAIN", help="WARC input: only pages of this host and its "
@@ -340,8 +343,7 @@ def extract(
     out: OutOption = None,
     fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
-    workers: Annotated[int, typer.Option(
-        "--workers", "-w", min=1, help="Spread the pages over this many processes.")] = 1,
+    workers: WorkersOption = 1,
     as_html: Annotated[bool, typer.Option(
         "--as-html", help="Extract inputs that are not HTML (JSON, PDF, plain text, XML) "
         "anyway, instead of skipping them with a warning.")] = False,
@@ -417,8 +419,7 @@ def ccnews(
     fmt: FormatOption = None,
     force_empty: ForceEmptyOption = False,
     state: StateOption = None,
-    workers: Annotated[int, typer.Option(
-        "--workers", "-w", min=1, help="Extract pages in this many processes.")] = 1,
+    workers: WorkersOption = 1,
     allow_private: Annotated[bool, typer.Option(
         "--allow-private", help="Fetch from private and loopback addresses (a local "
         "mirror).")] = False,

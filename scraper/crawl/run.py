@@ -26,7 +26,7 @@ import lxml.html
 
 from scraper.crawl.articles import ArticleReader, extraction_pool, with_hints, with_zone
 from scraper.crawl.scheduler import Job, Scheduler
-from scraper.crawl.site import SiteSources, describe, describe_reading, discover_site
+from scraper.crawl.site import describe, describe_reading, discover_site
 from scraper.crawl.sources import SourceReading, read_source
 from scraper.crawl.stats import CrawlStats
 from scraper.crawl.windows import SiteWindows
@@ -73,9 +73,6 @@ class Crawl:
         #: A dry run: what the sources hold and what discovery found goes to `report`,
         #: and no article is fetched.
         self.report = report
-        self.dry_run = report is not None
-        #: What discovery found, per listing page given (for --dry-run's report).
-        self.discovered: list[SiteSources] = []
         self.windows = SiteWindows(state, since, settings.first_run_days)
         self.scheduler = Scheduler(max_pages=settings.max_pages,
                                    max_sitemaps=settings.max_sitemaps)
@@ -83,6 +80,11 @@ class Crawl:
         self._incomplete: set[str] = set()  # roots with an article not handled
         # source URL key -> (its root, what the server said), saved once its root is done
         self._validators: dict[str, tuple[str, Validators]] = {}
+
+    @property
+    def dry_run(self) -> bool:
+        """Discover and report only: no article fetched, nothing written."""
+        return self.report is not None
 
     async def run(self, sources: list[str]) -> None:
         """Crawl `sources` until nothing is left to fetch."""
@@ -239,7 +241,6 @@ class Crawl:
             probed_before=self.state.probes(host) if self.state is not None else None,
             site_done=site_done)
         self.stats.discovered(found, job.url)
-        self.discovered.append(found)
         if self.report is not None:
             for line in describe(found, job.url):
                 self.report(line)

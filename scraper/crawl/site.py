@@ -203,8 +203,9 @@ async def _read_all(found: SiteSources, candidates: dict[str, str], read: Read,
     return outcomes
 
 
-def describe_reading(reading: SourceReading) -> str:
-    """A source's content in a few words: "sitemap: 120 pages, newest 2024-05-01"."""
+def describe_reading(reading: SourceReading, *, kind: bool = True) -> str:
+    """A source's content in a few words: "sitemap, 120 pages, newest 2024-05-01" (without
+    its kind when not `kind`)."""
     entries = reading.articles + reading.too_old
     dates = [link.published for link in entries if link.published]
     words = [f"{len(entries)} entries" if reading.kind == "feed" else f"{len(entries)} pages"]
@@ -214,7 +215,7 @@ def describe_reading(reading: SourceReading) -> str:
         words.append(f"newest {max(dates).isoformat(timespec='minutes')}")
     if reading.too_old:
         words.append(f"{len(reading.too_old)} older than the window")
-    return f"{reading.kind}, " + ", ".join(words)
+    return (f"{reading.kind}, " if kind else "") + ", ".join(words)
 
 
 def describe(found: SiteSources, page_url: str) -> list[str]:
@@ -222,7 +223,7 @@ def describe(found: SiteSources, page_url: str) -> list[str]:
     lines = [f"{found.host}: from {page_url}"]
     for source in found.sources:
         lines.append(f"  {source.kind:<13} {source.url} ({source.step}; "
-                     f"{describe_reading(source.reading).partition(', ')[2]})")
+                     f"{describe_reading(source.reading, kind=False)})")
     for source in found.passed_over:
         lines.append(f"  {'passed over':<13} {source.url} (a general sitemap: the site "
                      "has a news sitemap)")
