@@ -69,18 +69,50 @@ _DEAD_WEIGHT = tuple(name for name in NEVER_TEXT
 _LXML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
 
 
+#: Dead-weight elements that can hold the article on some pages: an unclosed <nav> or
+#: <aside> swallows the rest of the page, and a page that writes its text with scripts
+#: gives it to readers without them in a <noscript>.
+_MAY_WRAP = ("nav", "aside", "noscript")
+#: Such an element holding at least this share of the page's paragraph text (and at least
+#: `_MIN_WRAPPED_CHARS` characters of it) holds the article: it is kept, as a <div>.
+_WRAPPED_SHARE = 0.5
+_MIN_WRAPPED_CHARS = 400
+#: Ruby annotations (the readings printed over Japanese and Chinese characters) split
+#: every word of the text they annotate.
+_ANNOTATIONS = ("rt", "rp")
+
+
 def _without_dead_weight(html: str) -> str:
-    """The page with `_DEAD_WEIGHT` elements, scripts other than JSON-LD, and comments
-    removed (the text after each is kept); the page unchanged if lxml cannot read it."""
+    """The page with `_DEAD_WEIGHT` elements, scripts other than JSON-LD, ruby annotations
+    and comments removed (the text after each is kept), unless one holds the article
+    (`_keep_wrappers`); the page unchanged if lxml cannot read it."""
     try:
         root = lxml.html.document_fromstring(html, parser=_LXML_PARSER)
     except (etree.ParserError, ValueError):
         return html
+    _keep_wrappers(root)
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             script.tag = "noscript"  # marked for the strip below
-    etree.strip_elements(root, *_DEAD_WEIGHT, with_tail=False)
+    etree.strip_elements(root, *_DEAD_WEIGHT, *_ANNOTATIONS, with_tail=False)
     return lxml.html.tostring(root, encoding="unicode")
+
+
+def _paragraph_chars(root: etree._Element) -> int:
+    return sum(len(text) for text in root.xpath(".//p//text()"))
+
+
+def _keep_wrappers(root: etree._Element) -> None:
+    """Turn into <div>s the `_MAY_WRAP` elements that hold most of the page's paragraphs
+    (broken markup or a script-written page), so that the article is judged, not dropped."""
+    wrappers = [el for el in root.iter(*_MAY_WRAP)]
+    if not wrappers:
+        return
+    page = _paragraph_chars(root)
+    for el in wrappers:
+        held = _paragraph_chars(el)
+        if held >= _MIN_WRAPPED_CHARS and held >= _WRAPPED_SHARE * page:
+            el.tag = "div"
 
 
 def is_gone(tag: Tag) -> bool:
