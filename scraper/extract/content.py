@@ -53,6 +53,11 @@ _TITLES = frozenset(("h2", "h3", "h4", "h5", "h6", "caption", "thead"))
 #: Paragraph-level elements: they hold text but are never the article's container.
 _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li", "tr",
                          "caption", "summary", "legend", "address", *_HEADINGS))
+#: Lists: a part of the article, never its container.
+_LISTS = frozenset(("ul", "ol", "dl"))
+_ITEMS = frozenset(("li", "dt", "dd"))
+#: In a paragraph style, stands for every class of its tag.
+_ANY_CLASS = "*"
 
 
 #: Blocks with fewer content (non-link) characters than this do not vote for a container.
@@ -276,7 +281,16 @@ class _Tree:
     def best(self) -> int | None:
         candidates = [k for k in self.score
                       if self.tags[k].name not in ("html", "body")] or list(self.score)
-        return max(candidates, key=self.final) if candidates else None
+        if not candidates:
+            return None
+        best = self.tags[max(candidates, key=self.final)]
+        # A list that wins is a part of the article (its steps, its facts): the article
+        # is what holds it.
+        while best.name in _LISTS and best.parent is not None \
+                and best.parent.name not in ("html", "body", "[document]") \
+                and not self.furniture(id(best.parent), self.page_chars, weakest=2):
+            best = best.parent
+        return id(best)
 
     def link_density(self, key: int) -> float:
         return self.links[key] / self.total[key] if self.total[key] else 0.0
@@ -304,7 +318,8 @@ class _Tree:
         if before and self.last[key] - self.first[key] < 2 and not self.links[key]:
             return True
         styles = self.styles(key)
-        same = sum(n for style, n in styles.items() if style in article_styles)
+        same = sum(n for style, n in styles.items()
+                   if style in article_styles or (style[0], _ANY_CLASS) in article_styles)
         return same >= 0.5 * prose
 
     def _kind(self, child: Tag, node: Tag, article_styles: Counter[tuple[str, str]],
@@ -338,6 +353,10 @@ class _Tree:
         region_prose = self.prose[best]
         threshold = 0.2 * self.final(best)
         article_styles = self.styles(best)
+        if article_styles and all(tag in _ITEMS for tag, _ in article_styles):
+            # A list won (the facts of a test report, a recipe's steps): paragraphs of
+            # any class around it are the article's too.
+            article_styles[("p", _ANY_CLASS)] = 1
         while True:
             parent = node.parent
             if parent is None or parent.name in ("html", "[document]"):

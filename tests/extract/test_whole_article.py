@@ -173,3 +173,19 @@ def test_a_wrapper_named_for_its_layout_is_not_a_sidebar() -> None:
     got = paragraphs(html)
     assert numbered(got, "Body") == [1, 2, 3]
     assert not any("Popular this week" in p for p in got)
+
+
+def test_a_list_that_outscores_the_paragraphs_around_it_keeps_them() -> None:
+    # The facts of a test report (long list items, many commas) outvote the short
+    # paragraphs before and after them; all three parts are the article.
+    items = "".join(f"<li>Fact {i}: {SENTENCE} {SENTENCE}, with, more, commas.</li>"
+                    for i in range(8))
+    html = page("<div class='report'><h1>Council adopts new rules</h1>"
+                f"<div class='intro'>{prose('Intro', 2)}</div>"
+                f"<div class='facts'><div class='box'><ul class='facts-list'>{items}</ul>"
+                f"</div></div><div class='outro'>{prose('Outro', 1)}</div></div>" + RELATED)
+    got = paragraphs(html)
+    assert numbered(got, "Intro") == [1, 2]
+    assert numbered(got, "Outro") == [1]
+    assert sum(p.startswith("Fact ") for p in got) == 8
+    assert not any("Another story" in p for p in got)
