@@ -17,7 +17,7 @@ demo: $(BIN)/.installed
 	$(BIN)/scraper demo --out demo-output.jsonl
 
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 clean-venv:
 	rm -rf $(VENV)

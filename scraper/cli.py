@@ -8,7 +8,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
@@ -230,11 +230,13 @@ RulesOption = Annotated[Optional[list[Path]], typer.Option(
     "[rules] paths.")]
 KeepDuplicatesOption = Annotated[bool, typer.Option(
     "--keep-duplicates", help="Also write duplicates, marked by duplicate_of and similarity.")]
-StateOption = Annotated[Optional[Path], typer.Option(
-    "--state", help="State folder kept between runs (for cron): the duplicate index, seen "
-    "URLs, HTTP validators. One run at a time; with it, --out is appended to, never "
-    "replaced, and a killed run loses and repeats nothing. JSON Lines only (not with "
-    "--format parquet or csv).")]
+StateOption = Annotated[Optional[str], typer.Option(
+    "--state", metavar="DIR|URL", help="State kept between runs (for cron): the duplicate "
+    "index, seen URLs, HTTP validators. A folder (SQLite: one run at a time) or "
+    "postgresql://user@host/db, shared by workers on several machines (the password from "
+    "PGPASSWORD or ~/.pgpass); [state] url in the config. With it, --out is appended to, "
+    "never replaced, and a killed run loses and repeats nothing. JSON Lines only (not with "
+    "--format parquet or csv).", show_default=False)]
 RegistryOption = Annotated[Optional[list[Path]], typer.Option(
     "--registry", metavar="FILE", help="A registry file of your own (TOML, the format of "
     "scraper/sites/id.toml) adding or overriding outlets; repeatable, adds to "
@@ -842,6 +844,97 @@ def demo(
     _crawl_report(summary)
 
 
+ExportStateOption = Annotated[Optional[str], typer.Option(
+    "--state", metavar="URL", help="The shared PostgreSQL state whose articles are "
+    "written: postgresql://user@host/db ([state] url in the config); the password from "
+    "PGPASSWORD or ~/.pgpass, never printed.", show_default=False)]
+ExportFormatOption = Annotated[Optional[RecordFormat], typer.Option(
+    "--format", help="Write records as JSON Lines (appended to --out), Parquet or CSV (a "
+    "new --out file each run; columns in docs/records.md) [default: from the --out "
+    "suffix: .parquet, .csv, else jsonl]. Parquet needs --out.", show_default=False)]
+
+
+@app.command(cls=_Command)
+def export(
+    ctx: typer.Context,
+    state: ExportStateOption = None,
+    name: Annotated[Optional[str], typer.Option(
+        "--name", metavar="NAME", help="The export's cursor, kept in the database: every "
+        "article not yet written under this name is written, once [default: default]. "
+        "One export per name at a time.", show_default=False)] = None,
+    since: Annotated[Optional[int], typer.Option(
+        "--since", metavar="SEQ", min=0, help="Keep no cursor: write the articles after "
+        "this seq (0: all); the summary names the seq to pass next time. Not with "
+        "--name.", show_default=False)] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", "-o", metavar="FILE", help="Write the records here instead of stdout. "
+        "JSON Lines are appended (a named export); Parquet and CSV go into a new file each "
+        "run (one that exists is refused); with --since the file is replaced "
+        "atomically.", show_default=False)] = None,
+    fmt: ExportFormatOption = None,
+    config: ConfigOption = None,
+    quiet: QuietOption = False,
+    log_format: LogFormatOption = None,
+) -> None:
+    """Write the articles of a shared PostgreSQL state (every worker's records), each
+    once per export name.
+
+    Workers that share --state postgresql://... keep every record they write in the
+    database, once. An export writes those its NAME has not written yet, in the order
+    they were committed, and keeps a cursor per name: lines are written and fsynced a
+    thousand at a time, then the cursor moves. A run killed in between is put right by
+    the next one, which cuts the file back to what the cursor counts: nothing repeated,
+    nothing lost. Rows still being committed by a worker are waited for (up to 10 s),
+    never passed over.
+
+    JSON Lines are appended to FILE; another FILE continues where the cursor stands (a
+    FILE moved away starts anew). Parquet and CSV cannot be appended: each run writes
+    its new records into a new FILE (atomically), and none when there is nothing new.
+    Without --out, JSON Lines go to stdout and the cursor moves after each batch reaches
+    the pipe (a kill there repeats that batch: for exactly once, give --out).
+
+    The closing summary (stderr) gives the records written, their seq range, the file,
+    and where the cursor stands (with --since: the seq to give next time).
+
+    \b
+    Examples:
+      scraper export --state postgresql://scraper@db.lan/news -o all.jsonl
+      scraper export --state postgresql://scraper@db.lan/news --name search -o idx.jsonl
+      scraper export --config hosts.toml -o news-$(date +%Y%m%d%H).parquet
+      scraper export --state postgresql://scraper@db.lan/news --since 0 | jq -r .title
+    """
+    from scraper.store import format_for
+    from scraper.store.pg.database import Database, is_database_url
+    from scraper.store.pg.export import DEFAULT_NAME, export_articles
+
+    config = _common(ctx, quiet, log_format, config)
+    if name is not None and since is not None:
+        _usage("--since keeps no cursor and --name names one: give one of them")
+    settings = load_settings(config, flags={**_FLAGS, "state__url": "--state"},
+                             state__url=state)
+    url = settings.state.url
+    if not url:
+        _usage("give --state postgresql://user@host/db ([state] url in the config): the "
+               "database the workers share")
+    if not is_database_url(url):
+        _usage(f"--state {url}: export reads the articles a PostgreSQL state keeps "
+               "(postgresql://user@host/db); a state folder keeps none (its records are "
+               "in the --out files its runs wrote)")
+    kind = format_for(out, fmt.value if fmt is not None else None)
+    if kind == "parquet" and out is None:
+        _usage("Parquet is a binary file format: give --out FILE.parquet")
+    db = Database(url, retry_for=settings.state.retry_for)
+    try:
+        db.migrate()
+        result = export_articles(db, out, kind, name=name or DEFAULT_NAME, since=since)
+    finally:
+        db.close()
+    if result.kept and out is not None:
+        log.warning("%s: nothing to export: %s", out,
+                    "left as it was" if out.exists() else "not created")
+    log.info("%s", result.line(), extra={"fields": {"summary": result.as_dict()}})
+
+
 def _usage(message: str) -> NoReturn:
     """Bad usage found after parsing: one error line, exit 2."""
     raise UsageError(message)
@@ -899,21 +992,24 @@ def _kept(path: Path) -> None:
 
 
 @contextmanager
-def _record_sink(out: Path | None, state_dir: Path | None, settings,
+def _record_sink(out: Path | None, state_at: str | None, settings,
                  force_empty: bool, fmt: RecordFormat | None = None) -> Iterator[tuple]:
-    """Where records go, and the state when there is one (locked for the whole block).
-    Without a state, a file is replaced only when there is something to write, in the
-    format --format or the --out suffix names; with one, records are appended as JSON
-    Lines (a Parquet or CSV file cannot be appended to line by line: bad usage)."""
+    """Where records go, and the state when there is one (`--state`, else `[state] url`):
+    a folder, locked for the whole block, or a PostgreSQL database shared with other
+    workers. Without a state, a file is replaced only when there is something to write,
+    in the format --format or the --out suffix names; with one, records are appended as
+    JSON Lines (a Parquet or CSV file cannot be appended to line by line: bad usage)."""
     # Imported here: the state pulls in the duplicate index (numpy, datasketch, scipy),
     # half a second that --help and usage errors need not wait for.
     from scraper.store import AppendOutput, JsonlOutput, RunLock, State, format_for, open_output
+    from scraper.store.pg.database import is_database_url
 
+    state_at = state_at or settings.state.url or None
     kind = format_for(out, fmt.value if fmt is not None else None)
-    if state_dir is not None and kind != "jsonl":
+    if state_at is not None and kind != "jsonl":
         _usage(f"--state appends records as JSON Lines (so a killed run loses nothing), "
                f"not {kind}: give --out a .jsonl file, or leave out --state")
-    if state_dir is None:
+    if state_at is None:
         with open_output(out, kind, force_empty=force_empty) as sink:
             yield sink, None
         if sink.kept:
@@ -921,7 +1017,16 @@ def _record_sink(out: Path | None, state_dir: Path | None, settings,
         return
     from scraper.dedup.minhash import params_for
 
-    with RunLock(state_dir), State.open(state_dir, params_for(settings.dedup)) as state:
+    params = params_for(settings.dedup)
+    with ExitStack() as stack:
+        if is_database_url(state_at):
+            from scraper.store.pg.state import PgState
+
+            state = stack.enter_context(PgState.open(state_at, params, settings.state))
+        else:
+            folder = Path(state_at).expanduser()
+            stack.enter_context(RunLock(folder))
+            state = stack.enter_context(State.open(folder, params))
         if out is None:
             with JsonlOutput(None) as sink:
                 yield sink, state

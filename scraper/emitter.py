@@ -120,6 +120,8 @@ class Emitter:
 
     def _write(self, article: Article) -> None:
         self.sink.write(article)
+        if self.state is not None:
+            self.state.stage_record(article)
         self.summary.count("written", url=article.source)
         if not article.text:
             self.summary.count("empty", url=article.source)
@@ -154,9 +156,10 @@ class Emitter:
                 where = (self.sink.position() or ("the output",))[0]
                 raise StateError(f"{where}: a line after the last committed one is not a "
                                  f"record ({exc}); move the file away to start a new one") from exc
-        for verdict in self.index.check_many(records):
+        for record, verdict in zip(records, self.index.check_many(records)):
             if verdict.reason != "seen":
                 self.index.add(verdict)
+            self.state.stage_record(record)  # as it is in the output
         self._commit()
 
     def report(self) -> list[dict]:

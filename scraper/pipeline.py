@@ -341,7 +341,9 @@ def run_crawl(sources: list[str], settings: Settings, out: Sink, *,
     warc_log = WarcLog(warc) if warc is not None else None
 
     async def main() -> None:
-        async with Fetcher(settings.fetch, warc=warc_log) as fetcher:
+        shared = state.politeness(settings.fetch) if state is not None else None
+        async with Fetcher(settings.fetch, warc=warc_log, gate=shared and shared[0],
+                           robots=shared and shared[1]) as fetcher:
             await Crawl(fetcher, emitter, CrawlStats(summary), crawl, rules=rules,
                         pagination=pagination_rules(table),
                         pager=PagerWords.from_table(table["generic"]), follow=follow,

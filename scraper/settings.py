@@ -179,6 +179,21 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class StateSettings:
+    """Where the state kept between runs lives (--state) and, on a shared PostgreSQL
+    database, how workers on several machines share it."""
+
+    #: A folder (SQLite, one run at a time) or postgresql://user@host/db (shared by every
+    #: worker; the password from libpq's usual sources: PGPASSWORD, ~/.pgpass). "": none.
+    url: str = ""
+    #: Seconds a worker holds a URL it claimed from the shared frontier before it goes back
+    #: to the others (renewed while the worker is alive; a killed worker's URLs return).
+    lease: float = _at_least(60.0, 1)
+    #: Seconds a worker keeps retrying a database that went away before it stops.
+    retry_for: float = _at_least(60.0, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything a run can be told; built once and passed down."""
 
@@ -187,13 +202,14 @@ class Settings:
     dedup: DedupSettings = DedupSettings()
     fetch: FetchSettings = FetchSettings()
     crawl: CrawlSettings = CrawlSettings()
+    state: StateSettings = StateSettings()
     sites: dict[str, SiteSettings] = field(default_factory=dict)
     keep_duplicates: bool = False
 
 
 _TABLES: dict[str, type] = {"clean": CleanSettings, "rules": RulesSettings,
                             "dedup": DedupSettings, "fetch": FetchSettings,
-                            "crawl": CrawlSettings}
+                            "crawl": CrawlSettings, "state": StateSettings}
 
 
 def load_settings(path: Path | None = None, *, flags: Mapping[str, str] | None = None,

@@ -45,3 +45,28 @@ def server():
     srv.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for this test session (tests/pgserver.py); the tests that
+    use it are skipped, saying why, on a machine without PostgreSQL's server binaries."""
+    from tests.pgserver import PostgresServer, server_bindir
+
+    bindir = server_bindir()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found (pg_config --bindir, "
+                    "/usr/lib/postgresql/*/bin): PostgreSQL tests skipped")
+    srv = PostgresServer(bindir).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, monkeypatch) -> str:
+    """The URL of a new, empty database on the session's server (no password in it:
+    PGPASSWORD is set, for this process and the CLI subprocesses it starts)."""
+    from tests.pgserver import PASSWORD
+
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    return pg_server.create_db()

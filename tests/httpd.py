@@ -67,7 +67,7 @@ class LocalServer(ThreadingHTTPServer):
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        return f"http://{self.server_address[0]}:{self.server_address[1]}"
 
     def log(self, path: str, headers) -> None:
         with self._lock:

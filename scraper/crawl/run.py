@@ -91,6 +91,9 @@ class Crawl:
         if self.state is not None:
             with _writing():
                 self._run = self.state.start_run()
+                shared = self.state.frontier()
+            if shared is not None:  # workers on other machines share this run's jobs
+                self.scheduler.queue = shared
         for url in sources:
             self.scheduler.offer(Job(Link(url), url, 0, is_source=True))
         # Extraction always runs in worker processes: in threads it held the GIL the event
@@ -113,8 +116,29 @@ class Crawl:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             pool.shutdown(cancel_futures=True)
+            close = getattr(self.scheduler.queue, "close", None)
+            if close is not None:
+                close()
+        if hasattr(self.scheduler.queue, "leave"):
+            self._leave_shared_run()
+            return
         self._save_horizons()
         self._save_source_validators()
+
+    def _leave_shared_run(self) -> None:
+        """The end of this worker's part of a shared run: the last worker to leave saves
+        the sources' validators and moves the sites' horizons, from what every worker
+        could not finish (the others leave theirs in the database)."""
+        if self.dry_run:
+            return
+        with _writing():
+            ended = self.scheduler.queue.leave(incomplete=self._incomplete,
+                                               validators=self._validators,
+                                               sites=self.windows.sites)
+            if ended is not None:
+                self.windows.sites, incomplete = ended
+                self.windows.stage_horizons(incomplete)
+                self.emitter.commit()
 
     async def _worker(self) -> None:
         queue = self.scheduler.queue

@@ -41,6 +41,10 @@ class DedupStore(Protocol):
         """(record id, signature, shingle count) of the records sharing a band key."""
         ...
     def add(self, entry: Entry) -> None: ...
+    def reserve(self, url_key: str | None, content_hash: str | None, bands: list[int]) -> None:
+        """Hold these keys against other writers until the next commit, before they are
+        looked up (a store shared by several processes; a no-op in one process)."""
+        ...
 
 
 class MemoryStore:
@@ -61,6 +65,9 @@ class MemoryStore:
     def candidates(self, bands: list[int]) -> Iterable[tuple[str, np.ndarray, int]]:
         seen = {doc for key in bands for doc in self._bands.get(key, ())}
         return [self._docs[doc] for doc in sorted(seen)]
+
+    def reserve(self, url_key: str | None, content_hash: str | None, bands: list[int]) -> None:
+        pass
 
     def add(self, entry: Entry) -> None:
         if entry.url_key:
@@ -149,6 +156,7 @@ class DuplicateIndex:
         # sig is a row of the batch's matrix: copied, so the index keeps the row, not the batch
         entry = Entry(article.id, url_key, article.content_hash if has_text else None,
                       sig.copy() if has_text else None, bands, size)
+        self.store.reserve(url_key, entry.content_hash, bands)
         owner = self.store.owner_of_url(url_key) if url_key else None
         if owner is not None:
             return self._duplicate(article, entry, owner, None, "url")

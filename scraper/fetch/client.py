@@ -16,6 +16,7 @@ import socket
 import time
 import zlib
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -52,9 +53,12 @@ class Fetcher:
     """Async context manager holding one HTTP client and the politeness state of a run."""
 
     def __init__(self, settings: FetchSettings, *, warc: WarcLog | None = None,
-                 gate: HostGate | None = None) -> None:
+                 gate: HostGate | None = None, robots: RobotsCache | None = None) -> None:
+        """`gate` and `robots`: politeness shared with other workers (a shared state's);
+        by default this fetcher's own."""
         self.settings = settings
         self.gate = gate or HostGate(settings.delay, settings.per_host)
+        self.robots = robots
         self.warc = warc
         # origin -> its rules, True (no rules), or why robots.txt could not be read
         self._robots: dict[str, Protego | bool | str] = {}
@@ -350,19 +354,43 @@ class Fetcher:
 
     async def _load_robots(self, origin: str, host: str) -> Protego | bool | str:
         """The rules of one origin, fetched like any URL (redirects, http -> https being
-        common, each hop checked; retries) but without asking robots.txt about itself."""
-        result = await self.fetch(origin + "/robots.txt", accept=("text/plain", "text/html"),
-                                  check_robots=False)
-        if result.status is None or result.status >= 500:
-            # Unreachable, or refused (a redirect we will not follow): fetch nothing.
-            return f"robots.txt unreachable ({result.reason or f'HTTP {result.status}'})"
-        if not result.ok:
-            return True  # 4xx, a non-text answer, too many redirects: no rules
-        rules = Protego.parse(result.body[:_ROBOTS_MAX].decode("utf-8", "replace"))
+        common, each hop checked; retries) but without asking robots.txt about itself;
+        with a shared cache, read once for all workers."""
+        cached = self.robots.get(origin) if self.robots is not None else None
+        if cached is not None:
+            body, problem = cached
+        else:
+            body, problem = await self._fetch_robots(origin)
+            if self.robots is not None and problem is None:
+                self.robots.put(origin, body, problem)
+        if problem is not None:
+            return problem
+        if body is None:
+            return True
+        rules = Protego.parse(body)
         delay = rules.crawl_delay(self._user_agent(host).split("/")[0])
         if delay:
             self.gate.set_delay(host.lower(), float(delay))
         return rules
+
+
+    async def _fetch_robots(self, origin: str) -> tuple[str | None, str | None]:
+        """(robots.txt's text or None: no rules, why it is unreachable or None)."""
+        result = await self.fetch(origin + "/robots.txt", accept=("text/plain", "text/html"),
+                                  check_robots=False)
+        if result.status is None or result.status >= 500:
+            # Unreachable, or refused (a redirect we will not follow): fetch nothing.
+            return None, f"robots.txt unreachable ({result.reason or f'HTTP {result.status}'})"
+        if not result.ok:
+            return None, None  # 4xx, a non-text answer, too many redirects: no rules
+        return result.body[:_ROBOTS_MAX].decode("utf-8", "replace"), None
+
+
+class RobotsCache(Protocol):
+    """robots.txt shared by the workers of a crawl (`scraper.store.pg.hosts.SharedRobots`)."""
+
+    def get(self, origin: str) -> tuple[str | None, str | None] | None: ...
+    def put(self, origin: str, body: str | None, problem: str | None) -> None: ...
 
 
 def _connect_failure(exc: httpx.ConnectError) -> str:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from pathlib import Path
 from types import TracebackType
 
@@ -36,6 +36,12 @@ import xxhash
 from scraper.dedup.index import DedupStore, Entry
 from scraper.dedup.minhash import SignatureParams
 from scraper.errors import ConfigError, StateError
+from scraper.record import Article
+
+if TYPE_CHECKING:
+    from scraper.fetch.client import RobotsCache
+    from scraper.fetch.politeness import HostGate
+    from scraper.settings import FetchSettings
 
 STATE_FILE = "state.sqlite"
 _SCHEMA = """
@@ -109,6 +115,15 @@ class RunState(DedupStore, Protocol):
         """Remember usual paths tried on `host`."""
     def corpus_file(self, name: str) -> tuple[int, bool] | None:
         """(offset read to, read to the end) of a corpus file, or None: never started."""
+    def frontier(self) -> object | None:
+        """The run's frontier when workers share it (a server back-end, after
+        `start_run`), else None: the run keeps its own in memory."""
+    def politeness(self, settings: FetchSettings) -> tuple[HostGate, RobotsCache] | None:
+        """The per-host gate and robots.txt cache workers share, or None: the fetcher's
+        own."""
+    def stage_record(self, article: Article) -> None:
+        """Keep a record that was written (a shared back-end's articles table; a no-op
+        where the records are in the run's own output only)."""
     def stage_corpus_file(self, name: str, offset: int, done: bool = False) -> None:
         """Note how far a corpus file was read."""
 
@@ -123,7 +138,7 @@ def _incompatible(folder: Path, built: str, wanted: str, outputs: list[str]) -> 
             f"scraper dedup {records} --state NEW_FOLDER > /dev/null)")
 
 
-def _key64(text: str) -> int:
+def key64(text: str) -> int:
     """A signed 64-bit key for a URL or a hash: half the bytes of the text in the index."""
     return xxhash.xxh3_64_intdigest(text.encode("utf-8")) - (1 << 63)
 
@@ -192,11 +207,11 @@ class State:
     # --- the duplicate index (DedupStore) ---
 
     def owner_of_url(self, url_key: str) -> str | None:
-        return self._one("SELECT record_id FROM docs WHERE url64 = ? LIMIT 1", _key64(url_key))
+        return self._one("SELECT record_id FROM docs WHERE url64 = ? LIMIT 1", key64(url_key))
 
     def owner_of_hash(self, content_hash: str) -> str | None:
         return self._one("SELECT record_id FROM docs WHERE hash64 = ? LIMIT 1",
-                         _key64(content_hash))
+                         key64(content_hash))
 
     def candidates(self, bands: list[int]) -> Iterable[tuple[str, np.ndarray, int]]:
         if not bands:
@@ -208,14 +223,28 @@ class State:
                 f"(SELECT DISTINCT doc FROM bands WHERE key IN ({marks}))", bands).fetchall()
         return [(rid, np.frombuffer(sig, dtype=np.uint32), size) for rid, sig, size in rows]
 
+    def reserve(self, url_key: str | None, content_hash: str | None, bands: list[int]) -> None:
+        """Nothing to hold: one run at a time uses a state folder (its lock)."""
+
+    def stage_record(self, article) -> None:
+        """Nothing to keep: the records are in the run's --out file."""
+
+    def frontier(self) -> None:
+        """None: one run at a time, its frontier in memory."""
+        return None
+
+    def politeness(self, settings) -> None:
+        """None: the fetcher's own gate and robots.txt cache serve the only run."""
+        return None
+
     def add(self, entry: Entry) -> None:
         """Stage a record in the index (durable at the next commit)."""
         sig = entry.signature.astype(np.uint32).tobytes() if entry.signature is not None else None
         with self._errors("write"):
             cur = self._db.execute(
                 "INSERT INTO docs (record_id, url64, hash64, size, sig) VALUES (?, ?, ?, ?, ?)",
-                (entry.record_id, _key64(entry.url_key) if entry.url_key else None,
-                 _key64(entry.content_hash) if entry.content_hash else None, entry.size, sig))
+                (entry.record_id, key64(entry.url_key) if entry.url_key else None,
+                 key64(entry.content_hash) if entry.content_hash else None, entry.size, sig))
             if entry.bands:
                 self._db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
                                      [(key, cur.lastrowid) for key in entry.bands])

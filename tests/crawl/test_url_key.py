@@ -13,7 +13,7 @@ from scraper.discover import Link
 from scraper.pipeline import run_crawl
 from scraper.settings import load_settings
 from scraper.store import AppendOutput, State
-from scraper.store.state import _key64
+from scraper.store.state import key64
 from tests.conftest import read_records
 from tests.httpd import LocalServer, add_story, rss
 
@@ -45,4 +45,4 @@ def test_seen_set_fetch_log_and_dedup_index_agree_on_the_key(server: LocalServer
     assert keys <= logged  # the fetch log (the feed's own key is there too)
     records = read_records(out)
     assert {url_key(r["url"], r["canonical_url"]) for r in records} == keys
-    assert indexed == {_key64(key) for key in keys}  # the duplicate index
+    assert indexed == {key64(key) for key in keys}  # the duplicate index
