@@ -60,7 +60,8 @@ def _union(patterns: list[str], *, anchor: str) -> re.Pattern[str]:
         return re.compile(_NOTHING)  # matches nothing
     body = "|".join(f"(?:{p})" for p in patterns)
     if anchor == "line":
-        body = rf"(?:{body})"
+        # the line may end in its own punctuation: "Das könnte Sie auch interessieren!"
+        body = rf"(?:{body})[\s:!?.…]*"
     elif anchor == "end":
         body = rf"(?:{body})\Z"
     elif anchor == "label":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper import clean_text
+from scraper import clean_text, extract_html
 from scraper.extract import TemplateLines
 
 ENGLISH_DUMP = """\
@@ -170,3 +170,20 @@ def test_the_same_article_dumped_three_times_is_not_template() -> None:
     article = clean_text(doc, "x", template=lines.keys())
     assert article.text == clean_text(doc, "x").text
     assert FOOTER in article.text
+
+
+def test_chrome_lines_ending_in_their_own_punctuation_still_go() -> None:
+    # A list header with "!" still opens a list of other stories; rating and sharing
+    # boxes under a German article are chrome, not its last lines.
+    para = ("Die Stadtwerke haben am Dienstag mitgeteilt, dass die neuen Tarife ab dem "
+            "Frühjahr gelten, nachdem der Rat zwei Jahre lang mit Bürgern beraten hatte.")
+    html = ("<html><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
+            + "".join(f"<p>{para} ({i})</p>" for i in range(4)) +
+            "<p>War der Artikel nützlich?</p><p>Möchten Sie den Artikel teilen?</p>"
+            "<h3>Das könnte dich auch interessieren!</h3>"
+            "<p><a href='/a'>Bürgermeister eröffnet das neue Hallenbad am Stadtpark</a></p>"
+            "</article></body></html>")
+    text = extract_html(html).text
+    assert text.count("Die Stadtwerke") == 4
+    for chrome in ("nützlich", "teilen", "interessieren", "Hallenbad"):
+        assert chrome not in text
