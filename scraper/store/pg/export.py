@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from scraper.errors import AlreadyRunning, OutputError, StateError, UsageError
 from scraper.store.formats import _large_fields, open_output
@@ -52,7 +52,8 @@ DEFAULT_NAME = "default"
 #: next run to cut and write again, and what memory holds (about 10 MB of records).
 BATCH = 1000
 #: Seconds the high-water mark waits for workers' open inserts into `articles` (their
-#: own new inserts queue behind it meanwhile; a commit holds the table for milliseconds).
+#: own new inserts queue behind it meanwhile; a commit holds the table for milliseconds,
+#: and the server cancels an autovacuum of the table in our way after deadlock_timeout).
 LOCK_WAIT = 10.0
 #: The first key of the advisory lock held by an export under one name (the second is
 #: the name's hash). The two-key space is apart from the one-key space, where the
@@ -393,7 +394,7 @@ def _adopt(db: Database, cursor: Cursor, out: Path) -> tuple[str, int]:
     return key, size
 
 
-def _open_append(out: Path):
+def _open_append(out: Path) -> BinaryIO:
     """`out` opened for appending bytes; a new file's folder entry is fsynced too."""
     new = not out.exists()
     try:
