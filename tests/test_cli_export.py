@@ -33,7 +33,9 @@ def test_export_twice_writes_each_record_once_and_says_so(pg_url, conn, tmp_path
     assert first.returncode == 0, first.stderr
     assert f"export: 5 records written (seq 1-5) to {out}; cursor 'default' at seq 5" \
         in first.stderr
-    again = run_cli("export", "--state", pg_url, "-o", str(out), "--log-format", "json")
+    config = tmp_path / "scraper.toml"  # the state from [state] url this time
+    config.write_text(f"[state]\nurl = '{pg_url}'\n")
+    again = run_cli("export", "--config", str(config), "-o", str(out), "--log-format", "json")
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stderr.splitlines()[-1])["summary"]
     assert summary == {"written": 0, "first_seq": None, "last_seq": None, "out": str(out),

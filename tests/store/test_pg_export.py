@@ -53,6 +53,8 @@ def test_a_second_export_under_the_same_name_writes_nothing(db, conn, tmp_path: 
     again = export_articles(db, out)
     assert (again.written, again.seq) == (0, 5) and out.read_bytes() == before
     assert "0 records written; cursor 'default' at seq 5" in again.line()
+    assert export_articles(db, tmp_path / "new.jsonl").written == 0
+    assert not (tmp_path / "new.jsonl").exists()  # nothing new: no file made
 
 
 def test_rows_committed_later_are_exported_once_by_the_next_run(db, conn, tmp_path: Path) -> None:

@@ -342,10 +342,11 @@ def _append(db: Database, cursor: Cursor, out: Path | None, batch: int, lock_wai
     key, size = _adopt(db, cursor, out)
     result = ExportResult(cursor.name, str(out), cursor.seq)
     upto = high_water(db, lock_wait)
-    fh = _open_append(out)
+    fh = None  # opened at the first batch: nothing new, no new file
     try:
         for rows in _batches(db, cursor.seq, upto, batch):
             data = "".join(record + "\n" for _, record in rows).encode("utf-8")
+            fh = fh or _open_append(out)
             try:
                 fh.write(data)
                 fh.flush()
@@ -359,7 +360,8 @@ def _append(db: Database, cursor: Cursor, out: Path | None, batch: int, lock_wai
             cursor.move(db, rows[-1][0], key, size)
             _count(result, rows)
     finally:
-        fh.close()
+        if fh is not None:
+            fh.close()
     result.seq = cursor.seq
     return result
 
