@@ -88,7 +88,7 @@ class PostgresServer:
             # fsync off: the tests' restarts are clean shutdowns, never power cuts.
             conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                        f"unix_socket_directories = '{self.root}'\nfsync = off\n"
-                       f"synchronous_commit = off\nfull_page_writes = off\n"
+                       f"full_page_writes = off\n"
                        f"max_connections = 200\n")
         self._ctl("start")
         return self

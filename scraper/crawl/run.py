@@ -143,17 +143,32 @@ class Crawl:
     async def _worker(self) -> None:
         queue = self.scheduler.queue
         while True:
-            job = await queue.get()
+            try:
+                job = await queue.get()
+            except StateError as exc:  # a shared frontier whose database is gone
+                self._stop(exc)
+                return
+            handled = False
             try:
                 await self._handle(job)
+                handled = True
             except _WriteFailed as exc:  # output or state unwritable: nothing more can land
-                if not self._fatal.done():
-                    self._fatal.set_result(exc.__cause__ or exc)
+                self._stop(exc.__cause__ or exc)
             finally:
-                queue.task_done(job)  # first: nothing after it may keep the run from ending
+                # First: nothing after it may keep the run from ending. A job whose record
+                # could not be stored is not done: a shared frontier gives it back.
+                try:
+                    queue.task_done(job, handled=handled)
+                except StateError as exc:
+                    self._stop(exc)
                 self.scheduler.done += 1
                 if self.on_progress:
                     self.on_progress(self.scheduler.done, self.scheduler.total)
+
+    def _stop(self, exc: BaseException) -> None:
+        """End the run with `exc` (the first one wins)."""
+        if not self._fatal.done():
+            self._fatal.set_result(exc)
 
     async def _handle(self, job: Job) -> None:
         try:

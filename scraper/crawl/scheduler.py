@@ -99,8 +99,9 @@ class Frontier:
             self._held.setdefault(root, []).append(entry)  # back when its sources are read
         return None
 
-    def task_done(self, job: Job) -> None:
-        """`job` (from `get`) is handled."""
+    def task_done(self, job: Job, handled: bool = True) -> None:
+        """`job` (from `get`) is handled (or, `handled` False, given up by a run that is
+        stopping: the same here, where the run's jobs end with it)."""
         if job.is_source:
             self._pending[job.root] -= 1
             if not self._pending[job.root]:

@@ -24,6 +24,8 @@ from scraper.errors import ConfigError, StateError
 from scraper.store.pg.schema import MIGRATIONS, VERSION
 
 log = logging.getLogger("scraper")
+# The pool logs each failed reconnection; `Database.run` says once what happened instead.
+logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
 T = TypeVar("T")
 SCHEMES = ("postgresql://", "postgres://")
 #: The advisory lock key of schema changes and run bookkeeping (any constant of ours).

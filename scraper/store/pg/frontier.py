@@ -127,13 +127,15 @@ class SharedFrontier:
         return not self.db.one("SELECT EXISTS (SELECT 1 FROM frontier WHERE run = %s AND "
                                "state < 2)", (self.run,))
 
-    def task_done(self, job: Job) -> None:
+    def task_done(self, job: Job, handled: bool = True) -> None:
         """`job` is handled (what it led to is queued first, so the run cannot look over
-        while it is not)."""
-        self._flush()
-        self.db.execute("UPDATE frontier SET state = 2 WHERE run = %s AND key = %s AND "
-                        "state < 2", (self.run, job.key), doing="mark a URL done")
+        while it is not). Not `handled` (its record could not be stored): it stays leased,
+        and goes back to the others when the lease runs out."""
         self._out -= 1
+        if handled:
+            self._flush()
+            self.db.execute("UPDATE frontier SET state = 2 WHERE run = %s AND key = %s AND "
+                            "state < 2", (self.run, job.key), doing="mark a URL done")
 
     async def join(self) -> None:
         """Until no job of the run is waiting or leased, by any worker."""

@@ -1,12 +1,16 @@
-"""Politeness across workers: one next-allowed time per host in the `hosts` table,
-reserved atomically, and robots.txt read once per origin for every worker.
+"""Politeness across workers: per host, one next-allowed start and the request in flight
+in the `hosts` table, reserved atomically; robots.txt read once per origin for all.
 
-`SharedGate` is the fetcher's `HostGate` with its clock in the database: a request to a
-host may start when the host's `next_at` (the database server's clock) has passed, and
-starting moves `next_at` on by the host's delay in the same statement, so of N workers
-asking at once exactly one goes and the others wait for the next turn. Retry-After, backoff
-and the delay counted again from each response's arrival (`defer`) push `next_at` back
-for every worker. Crawl-delay comes from robots.txt, which every worker reads the same.
+`SharedGate` is the fetcher's `HostGate` with its clock in the database. With a delay, a
+request to a host starts only when no worker has one in flight there and the host's
+`next_at` (the database server's clock) has passed; its end moves `next_at` to the delay
+after it. So the requests of N workers reach a host one at a time, each at least the delay
+after the previous one was answered: by the site's own clock too, whatever the latency
+of each worker (spacing the starts alone let a request that left late on a slow new
+connection arrive just after the next one). One request in flight per host is what one
+polite crawler sends; the run's `per_host` still caps each worker. A worker killed during a
+request holds its host until its lease in the run runs out (or the fetch's timeouts). Retry-After and backoff
+(`defer`) push `next_at` back for every worker. Without a delay, only those apply.
 """
 
 from __future__ import annotations
@@ -20,55 +24,94 @@ from scraper.store.pg.database import Database
 
 #: How long a robots.txt read by one worker serves the others (seconds).
 ROBOTS_TTL = 3600.0
+#: Longest wait between two looks at a host another worker is using (seconds).
+POLL = 0.25
+
+
+#: A host no worker holds: nobody, past the holder's time, or a holder that stopped
+#: renewing its place in the run (killed: its lease ran out).
+_FREE = ("busy IS NULL OR busy_until < clock_timestamp() OR NOT EXISTS (SELECT 1 FROM "
+         "run_workers w WHERE w.worker = hosts.busy AND w.left_at IS NULL AND w.seen_at > "
+         "clock_timestamp() - make_interval(secs => %s))")
 
 
 class SharedGate(HostGate):
     """A `HostGate` whose next start per host is kept in the database."""
 
-    def __init__(self, db: Database, delay: float, per_host: int) -> None:
+    def __init__(self, db: Database, delay: float, per_host: int, *, worker: str,
+                 hold: float, lease: float) -> None:
+        """`hold`: the longest a request can take; `lease`: how long a worker that stopped
+        renewing its place in the run is taken to be alive (either frees its host)."""
         super().__init__(delay, per_host)
         self.db = db
+        self.worker = worker
+        self.hold = hold
+        self.lease = lease
         self._known: set[str] = set()  # hosts with a row
 
     def defer(self, host: str, seconds: float) -> None:
         super().defer(host, seconds)
         if seconds > 0:
+            self._row(host)
             self.db.execute(
-                "INSERT INTO hosts VALUES (%s, clock_timestamp() + make_interval(secs => %s)) "
-                "ON CONFLICT (host) DO UPDATE SET next_at = greatest(hosts.next_at, "
-                "excluded.next_at)", (host, seconds), doing="note a host's delay")
-            self._known.add(host)
+                "UPDATE hosts SET next_at = greatest(next_at, clock_timestamp() + "
+                "make_interval(secs => %s)) WHERE host = %s", (seconds, host),
+                doing="note a host's delay")
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
-        """One of this worker's request slots for `host`, entered when the shared next
-        start has come (and moved on by the delay)."""
+        """One of this worker's request slots for `host`, entered when the host is free
+        and its next start has come, for every worker (see the module doc)."""
         slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
         async with slots:
             async with self._locks[host]:  # one local waiter at a time asks the database
                 while (wait := self._reserve(host)) > 0:
                     await asyncio.sleep(wait)
-            yield
+            try:
+                yield
+            finally:
+                self._release(host)
+
+    def _row(self, host: str) -> None:
+        if host not in self._known:
+            self.db.execute("INSERT INTO hosts (host, next_at) VALUES (%s, '-infinity') "
+                            "ON CONFLICT DO NOTHING", (host,), doing="note a host")
+            self._known.add(host)
 
     def _reserve(self, host: str) -> float:
-        """0 when this worker may start a request to `host` now (the next start moved on
-        by the delay, atomically); else the seconds until the next start."""
-        if host not in self._known:
-            self.db.execute("INSERT INTO hosts VALUES (%s, '-infinity') ON CONFLICT DO NOTHING",
-                            (host,), doing="note a host")
-            self._known.add(host)
+        """0 when this worker may start a request to `host` now (taken atomically); else
+        the seconds to wait before asking again."""
+        self._row(host)
+        delay = self.delay_for(host)
+        hold = self.hold if delay > 0 else 0.0  # no delay: requests need not take turns
 
         def work(conn) -> float:
             won = conn.execute(
-                "UPDATE hosts SET next_at = clock_timestamp() + make_interval(secs => %s) "
-                "WHERE host = %s AND next_at <= clock_timestamp() RETURNING 1",
-                (self.delay_for(host), host)).fetchone()
+                "UPDATE hosts SET next_at = clock_timestamp() + make_interval(secs => %s), "
+                "busy = CASE WHEN %s > 0 THEN %s END, "
+                "busy_until = clock_timestamp() + make_interval(secs => %s) "
+                "WHERE host = %s AND next_at <= clock_timestamp() AND (" + _FREE + ") "
+                "RETURNING 1", (delay, hold, self.worker, hold, host, self.lease)).fetchone()
             if won:
                 return 0.0
-            left = conn.execute("SELECT extract(epoch FROM next_at - clock_timestamp()) "
-                                "FROM hosts WHERE host = %s", (host,)).fetchone()
-            return max(0.001, float(left[0])) if left else 0.001
+            row = conn.execute(
+                "SELECT extract(epoch FROM next_at - clock_timestamp()), NOT (" + _FREE + ") "
+                "FROM hosts WHERE host = %s", (self.lease, host)).fetchone()
+            if row is None:
+                return 0.001
+            left, busy = float(row[0]), row[1]
+            return min(POLL, max(0.01, delay / 4)) if busy else max(0.001, left)
         return self.db.run("reserve a request to a host", work)
+
+    def _release(self, host: str) -> None:
+        """The request ended: the host is free, its next start the delay from now."""
+        delay = self.delay_for(host)
+        if delay <= 0:
+            return
+        self.db.execute("UPDATE hosts SET busy = NULL, next_at = greatest(next_at, "
+                        "clock_timestamp() + make_interval(secs => %s)) "
+                        "WHERE host = %s AND busy = %s", (delay, host, self.worker),
+                        doing="free a host")
 
 
 class SharedRobots:

@@ -18,7 +18,8 @@ What the tables hold (the SQLite state's tables, plus what workers share):
   their sites' horizons are not saved);
 - run_sites: the sites each worker discovered in a run, with their window and roots (the
   last worker moves their horizons);
-- hosts: the next time a request may start per host, across all workers;
+- hosts: per host, across all workers, the next time a request may start and who has
+  one in flight (until when at most);
 - robots: robots.txt per origin, read once for all workers.
 """
 
@@ -71,7 +72,9 @@ CREATE TABLE run_roots (
 CREATE TABLE run_sites (
     run INTEGER NOT NULL, host TEXT NOT NULL, worker TEXT NOT NULL, roots TEXT NOT NULL,
     "window" DOUBLE PRECISION NOT NULL, PRIMARY KEY (run, host, worker));
-CREATE TABLE hosts (host TEXT PRIMARY KEY, next_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE hosts (
+    host TEXT PRIMARY KEY, next_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    busy TEXT, busy_until TIMESTAMPTZ);
 CREATE TABLE robots (
     origin TEXT PRIMARY KEY, body TEXT, problem TEXT,
     fetched_at TIMESTAMPTZ NOT NULL DEFAULT now());

@@ -308,7 +308,9 @@ class PgState:
 
     def politeness(self, settings: FetchSettings) -> tuple[SharedGate, SharedRobots]:
         """The per-host next start and robots.txt, shared with the other workers."""
-        return SharedGate(self.db, settings.delay, settings.per_host), SharedRobots(self.db)
+        hold = settings.connect_timeout + settings.total_timeout
+        return (SharedGate(self.db, settings.delay, settings.per_host, worker=self.worker,
+                           hold=hold, lease=self.settings.lease), SharedRobots(self.db))
 
     def frontier(self) -> SharedFrontier:
         """The run's frontier, shared with the other workers (after `start_run`)."""
