@@ -107,9 +107,16 @@ def _names_level(names: str) -> int:
         if _STRONG.search(name) and not _LAYOUT.search(name):
             level = 2
         elif level == 0 and not _POSITIVE.search(name) \
-                and not _WEAK_WORDS.isdisjoint(_NAME_WORDS.split(name)):
+                and not _WEAK_WORDS.isdisjoint(_NAME_WORDS.split(_bem_base(name))):
             level = 1
     return level
+
+
+def _bem_base(name: str) -> str:
+    """A class name without its BEM modifier: "section--ads" names a section (that has
+    an ad in it), not an ad box; "--ads" alone stays as it is."""
+    base = name.split("--", 1)[0]
+    return base or name
 
 
 def _style(tag: Tag) -> tuple[str, str]:

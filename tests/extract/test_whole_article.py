@@ -189,3 +189,18 @@ def test_a_list_that_outscores_the_paragraphs_around_it_keeps_them() -> None:
     assert numbered(got, "Outro") == [1]
     assert sum(p.startswith("Fact ") for p in got) == 8
     assert not any("Another story" in p for p in got)
+
+
+def test_a_bem_modifier_naming_furniture_does_not_drop_the_section_it_modifies() -> None:
+    # "report__section--ads" is a section of the report that carries an ad slot; the
+    # ad slot itself ("ad") still goes.
+    html = page("<article class='report'><h1>Council adopts new rules</h1>"
+                f"<section class='report__section'>{prose('Body', 4)}</section>"
+                f"<section class='report__section report__section--ads'>{prose('Verdict', 2)}"
+                "<div class='ad'><p>Advertisement: the best mattress deals of the season, "
+                "delivered to your door.</p></div></section>"
+                f"<section class='report__section'>{prose('Tail', 3)}</section></article>")
+    got = paragraphs(html)
+    assert numbered(got, "Verdict") == [1, 2]
+    assert numbered(got, "Body") == [1, 2, 3, 4] and numbered(got, "Tail") == [1, 2, 3]
+    assert not any("mattress" in p for p in got)
