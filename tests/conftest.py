@@ -70,3 +70,32 @@ def pg_url(pg_server, monkeypatch) -> str:
 
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     return pg_server.create_db()
+
+
+class Backend:
+    """Where a test's state lives: `at` is the `--state` value (a folder or a database
+    URL), `open()` the state object itself. Tests taking the `backend` fixture run once
+    on each back-end: the same test, not a copy."""
+
+    def __init__(self, name: str, at: str) -> None:
+        self.name = name
+        self.at = at
+
+    def open(self, params=None):
+        from scraper.store import State
+        from scraper.store.pg.state import PgState
+
+        if self.name == "sqlite":
+            return State.open(Path(self.at), params)
+        return PgState.open(self.at, params)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path) -> Backend:
+    """The state on SQLite (a folder) and on PostgreSQL (a new database)."""
+    if request.param == "sqlite":
+        return Backend("sqlite", str(tmp_path / "state"))
+    return Backend("postgresql", request.getfixturevalue("pg_url"))

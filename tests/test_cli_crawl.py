@@ -34,12 +34,13 @@ def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
     assert f"{len(found)} records in" in result.stdout
 
 
-def test_cron_reruns_fetch_only_what_is_new(server: LocalServer, tmp_path: Path) -> None:
+def test_cron_reruns_fetch_only_what_is_new(server: LocalServer, tmp_path: Path,
+                                            backend) -> None:
     for i in range(3):
         add_story(server, f"/read/{i}", i)
     server.validated_page("/feed.xml", rss("/read/0", "/read/1", "/read/2"), etag='"feed1"')
-    state, out, warc = tmp_path / "state", tmp_path / "news.jsonl", tmp_path / "raw.warc.gz"
-    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out))
+    out, warc = tmp_path / "news.jsonl", tmp_path / "raw.warc.gz"
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", backend.at, "-o", str(out))
     first = run_cli(*args, "--warc", str(warc))
     assert first.returncode == 0, first.stderr
     assert len(records(out)) == 3 and warc.stat().st_size > 0
@@ -66,12 +67,13 @@ def test_cron_reruns_fetch_only_what_is_new(server: LocalServer, tmp_path: Path)
     assert "1 record written" in fourth.stderr and len(records(out)) == 4
 
 
-def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_path: Path) -> None:
+def test_a_failed_article_is_retried_by_the_next_run(server: LocalServer, tmp_path: Path,
+                                                      backend) -> None:
     add_story(server, "/read/ok", 10)
     server.routes["/read/down"] = status(500)
     server.validated_page("/feed.xml", rss("/read/ok", "/read/down"), etag='"f"')
-    state, out = tmp_path / "state", tmp_path / "news.jsonl"
-    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out),
+    out = tmp_path / "news.jsonl"
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", backend.at, "-o", str(out),
             "--config", str(_no_retries(tmp_path)))  # retries are tested on their own
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr  # one page failed, the run went on
@@ -180,7 +182,7 @@ def test_usage_errors(tmp_path: Path) -> None:
 
 
 def test_crawl_killed_at_any_moment_loses_and_repeats_nothing(server: LocalServer,
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path, backend) -> None:
     import os
     import random
     import signal
@@ -196,9 +198,9 @@ def test_crawl_killed_at_any_moment_loses_and_repeats_nothing(server: LocalServe
         page = article_html(title, paras).encode()
         server.routes[path] = (lambda body: lambda h: (time.sleep(0.05), h.send(200, body)))(page)
     server.page("/feed.xml", rss(*paths))
-    state, out = tmp_path / "state", tmp_path / "news.jsonl"
+    out = tmp_path / "news.jsonl"
     cmd = [sys.executable, "-m", "scraper", "-q", "crawl", server.base + "/feed.xml",
-           *FAST, "--concurrency", "4", "--state", str(state), "-o", str(out)]
+           *FAST, "--concurrency", "4", "--state", backend.at, "-o", str(out)]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     kills = 0
     for _ in range(4):

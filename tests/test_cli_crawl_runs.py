@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from scraper.dedup.urls import url_key
 from tests.conftest import ROOT, run_cli
 from tests.conftest import read_records as records
 from tests.httpd import FAST, LocalServer, add_story, article_html, rss, status, story
@@ -35,7 +36,7 @@ def closed_port() -> int:
 # --- item 3: the exit rule, and URLs that keep failing ---
 
 def test_a_url_that_keeps_failing_backs_off_and_is_given_up(server: LocalServer,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path, backend) -> None:
     add_story(server, "/read/ok", 1)
     server.routes["/read/down"] = status(500)
     # The same article twice, once with a tracking parameter: one URL, one warning.
@@ -43,8 +44,8 @@ def test_a_url_that_keeps_failing_backs_off_and_is_given_up(server: LocalServer,
                                            "/read/down?utm_source=rss"), etag='"f1"')
     config = tmp_path / "scraper.toml"
     config.write_text("[fetch]\nretries = 0\n[crawl]\ngive_up_after = 3\n")
-    state, out = tmp_path / "state", tmp_path / "news.jsonl"
-    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", str(state), "-o", str(out),
+    out = tmp_path / "news.jsonl"
+    args = ("crawl", server.base + "/feed.xml", *FAST, "--state", backend.at, "-o", str(out),
             "--config", str(config))
     runs = [run_cli(*args) for _ in range(4)]
     # Run 1: one article written, one failed: exit 0 (some articles failing is no cron
@@ -59,9 +60,8 @@ def test_a_url_that_keeps_failing_backs_off_and_is_given_up(server: LocalServer,
     assert "given up after 3 failed runs" in runs[3].stderr
     assert "0 failed, 1 given up" in runs[3].stderr and "given up 1: HTTP 500" in runs[3].stderr
     assert len(records(out)) == 1
-    with sqlite3.connect(state / "state.sqlite") as db:  # the feed is complete: validators kept
-        assert db.execute("SELECT etag FROM fetched WHERE url LIKE '%/feed.xml'").fetchone() \
-            == ('"f1"',)
+    with backend.open() as state:  # the feed is complete: its validators kept
+        assert state.last_fetch(url_key(server.base + "/feed.xml")).etag == '"f1"'
 
 
 # --- item 4: summaries that agree ---

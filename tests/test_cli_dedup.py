@@ -68,13 +68,13 @@ def test_bad_lines_are_reported_and_the_rest_kept(tmp_path: Path) -> None:
     assert len(result.stdout.splitlines()) == 2 and "Traceback" not in result.stderr
 
 
-def test_second_run_on_the_same_state_emits_nothing_new(tmp_path: Path) -> None:
+def test_second_run_on_the_same_state_emits_nothing_new(tmp_path: Path, backend) -> None:
     first, second = _distinct_articles(6)[:4], _distinct_articles(6)[4:]
     _write_records(tmp_path / "monday.jsonl", first)
     _write_records(tmp_path / "tuesday.jsonl", first[2:] + second)
-    state, out = tmp_path / "state", tmp_path / "all.jsonl"
+    out = tmp_path / "all.jsonl"
     for name in ("monday.jsonl", "tuesday.jsonl", "tuesday.jsonl"):
-        result = run_cli("dedup", str(tmp_path / name), "--state", str(state), "-o", str(out))
+        result = run_cli("dedup", str(tmp_path / name), "--state", backend.at, "-o", str(out))
         assert result.returncode == 0, result.stderr
     assert [r["id"] for r in _lines(out)] == [a.id for a in first + second]
     assert "0 records written, 0 duplicates, 4 seen before" in result.stderr

@@ -21,8 +21,8 @@ def _run(state: State, incomplete: bool = False, since: datetime | None = None,
     return window
 
 
-def test_first_run_window_then_horizon_after_a_whole_run(tmp_path: Path) -> None:
-    with State.open(tmp_path / "s") as state:
+def test_first_run_window_then_horizon_after_a_whole_run(backend) -> None:
+    with backend.open() as state:
         assert _run(state, incomplete=True).timestamp() == NOW - 3 * DAY
         # Cut short: the next run starts from the same place, not from its own now - 3 days.
         assert _run(state, now=NOW + DAY).timestamp() == NOW - 3 * DAY
@@ -30,8 +30,8 @@ def test_first_run_window_then_horizon_after_a_whole_run(tmp_path: Path) -> None
         assert _run(state, now=NOW + 2 * DAY).timestamp() == NOW + DAY - DAY
 
 
-def test_a_narrower_since_does_not_move_the_horizon(tmp_path: Path) -> None:
-    with State.open(tmp_path / "s") as state:
+def test_a_narrower_since_does_not_move_the_horizon(backend) -> None:
+    with backend.open() as state:
         _run(state)
         narrow = datetime.fromtimestamp(NOW + 0.5 * DAY, tz=timezone.utc)
         assert _run(state, since=narrow, now=NOW + DAY) == narrow

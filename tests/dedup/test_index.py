@@ -78,14 +78,14 @@ def test_exact_text_from_two_inputs(seeds: list) -> None:
     assert verdicts[1].reason == "exact" and verdicts[1].article.similarity == 1.0
 
 
-def test_sqlite_index_survives_reopening_and_matches_memory(tmp_path: Path, seeds: list) -> None:
+def test_stored_index_survives_reopening_and_matches_memory(backend, seeds: list) -> None:
     settings = DedupSettings()
-    with State.open(tmp_path) as state:
+    with backend.open() as state:
         _feed(_index(state), seeds)
         state.commit()
     republished = build_article(source="x", text="Berita ulang.\n" + seeds[4].text,
                                 url="https://lain.id/a")
-    with State.open(tmp_path) as state:
+    with backend.open() as state:
         assert state.documents() == 5
         index = DuplicateIndex.from_settings(state, settings)
         verdict = index.check(republished)
@@ -93,10 +93,10 @@ def test_sqlite_index_survives_reopening_and_matches_memory(tmp_path: Path, seed
         assert index.check(seeds[0]).reason == "seen"  # the same record: handled before
 
 
-def test_index_built_with_other_settings_is_refused(tmp_path: Path) -> None:
+def test_index_built_with_other_settings_is_refused(backend) -> None:
     from scraper.dedup.minhash import SignatureParams
     from scraper.errors import ConfigError
 
-    State.open(tmp_path).close()
-    with pytest.raises(ConfigError, match="another --state folder"):
-        State.open(tmp_path, SignatureParams(shingle=5))
+    backend.open().close()
+    with pytest.raises(ConfigError, match="cannot be compared; use another"):
+        backend.open(SignatureParams(shingle=5))

@@ -13,21 +13,21 @@ from scraper.store import State
 from scraper.store.state import Validators
 
 
-def test_staged_changes_land_together_at_commit_or_not_at_all(tmp_path: Path) -> None:
+def test_staged_changes_land_together_at_commit_or_not_at_all(backend, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    with State.open(tmp_path / "s") as state:
+    with backend.open() as state:
         assert state.start_run() == 1  # durable at once
         state.stage_fetch("https://a.example/1", Validators(200, '"e"', None))
         state.stage_failure("https://a.example/2", "HTTP 500", 1)
         # closed without a commit: as if killed here
-    with State.open(tmp_path / "s") as state:
+    with backend.open() as state:
         assert state.last_fetch("https://a.example/1") is None
         assert state.failure("https://a.example/2") is None
         assert state.start_run() == 2
         state.stage_failure("https://a.example/2", "HTTP 500", 2)
         state.stage_fetch("https://a.example/1", Validators(200, '"e"', None))
         state.commit((out, 123))
-    with State.open(tmp_path / "s") as state:
+    with backend.open() as state:
         assert state.last_fetch("https://a.example/1") == Validators(200, '"e"', None)
         assert state.failure("https://a.example/2").runs == 1
         assert state.output_size(out) == 123

@@ -90,7 +90,8 @@ class Database:
 
     # --- running SQL with retries ---
 
-    def run(self, doing: str, work: Callable[[object], T], *, first: bool = False) -> T:
+    def run(self, doing: str, work: Callable[[object], T], *, first: bool = False,
+            retry: bool = True) -> T:
         """`work(connection)`, retried from its start on a new connection while the server
         is away (up to `retry_for` seconds). Other database errors are StateError."""
         from psycopg_pool import PoolTimeout
@@ -107,23 +108,25 @@ class Database:
                     return work(conn)
             except (psycopg.OperationalError, PoolTimeout) as exc:
                 now = time.monotonic()
-                if deadline is None:
+                if deadline is None and retry:
                     deadline = now + self.retry_for
                     log.warning("%s: the database went away (%s); retrying for up to %g s",
                                 self.name, _scrub(_one_line(exc), self.url), self.retry_for)
-                if now >= deadline:
+                if not retry or now >= deadline:
+                    waited = f" for {self.retry_for:g} s" if retry else ""
                     raise StateUnavailable(
-                        f"{self.name}: cannot {doing}: the database did not answer for "
-                        f"{self.retry_for:g} s ({_scrub(_one_line(exc), self.url)}); nothing uncommitted was "
-                        f"kept, and the next run resumes from the last commit") from exc
+                        f"{self.name}: cannot {doing}: the database did not answer{waited} "
+                        f"({_scrub(_one_line(exc), self.url)}); nothing uncommitted was kept, "
+                        f"and the next run resumes from the last commit") from exc
                 attempt += 1
                 time.sleep(min(deadline - now, min(5.0, 0.2 * 2 ** attempt) *
                                random.uniform(0.5, 1.0)))
             except psycopg.Error as exc:
                 raise StateError(f"{self.name}: cannot {doing}: {_one_line(exc)}") from exc
 
-    def execute(self, sql: str, params: object = None, *, doing: str = "write the state") -> None:
-        self.run(doing, lambda conn: conn.execute(sql, params))
+    def execute(self, sql: str, params: object = None, *, doing: str = "write the state",
+                retry: bool = True) -> None:
+        self.run(doing, lambda conn: conn.execute(sql, params), retry=retry)
 
     def rows(self, sql: str, params: object = None, *, doing: str = "read the state") -> list:
         return self.run(doing, lambda conn: conn.execute(sql, params).fetchall())

@@ -96,8 +96,16 @@ class PgState:
         self.close()
 
     def close(self) -> None:
-        """Close without committing: what was staged is dropped."""
+        """Close without committing: what was staged is dropped, and this worker has left
+        its run (a run of its own that it did not finish is over)."""
         self._release(rollback=True)
+        if self.run_number:
+            try:
+                self.db.execute("UPDATE run_workers SET left_at = now() WHERE run = %s AND "
+                                "worker = %s AND left_at IS NULL",
+                                (self.run_number, self.worker), retry=False)
+            except StateError:
+                pass  # the database is gone: the lease says it in time
         self.db.close()
 
     # --- commit ---
@@ -284,19 +292,24 @@ class PgState:
     # --- runs and failures ---
 
     def start_run(self) -> int:
-        """Join the shared run other workers have open (seen within a lease), or start
-        the next one; durable at once."""
+        """Join the shared run that live workers have open (one renewed its place within
+        a lease), or start the next one (a run whose workers all left or died is over);
+        durable at once."""
         lease = self.settings.lease
 
         def work(conn) -> int:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (RUNS_LOCK,))
+            _free_dead_neighbours(conn)
             row = conn.execute(
-                "SELECT number FROM runs WHERE finished_at IS NULL AND seen_at > now() - "
-                "make_interval(secs => %s) ORDER BY number DESC LIMIT 1", (lease,)).fetchone()
+                "SELECT number FROM runs r WHERE finished_at IS NULL AND EXISTS (SELECT 1 "
+                "FROM run_workers w WHERE w.run = r.number AND w.left_at IS NULL AND "
+                "w.seen_at > now() - make_interval(secs => %s)) ORDER BY number DESC LIMIT 1",
+                (lease,)).fetchone()
             if row is not None:
                 number = int(row[0])
                 conn.execute("UPDATE runs SET seen_at = now() WHERE number = %s", (number,))
             else:
+                conn.execute("UPDATE runs SET finished_at = now() WHERE finished_at IS NULL")
                 number = int(conn.execute("INSERT INTO runs DEFAULT VALUES RETURNING number")
                              .fetchone()[0])
             conn.execute("INSERT INTO run_workers (run, worker) VALUES (%s, %s) ON CONFLICT "
@@ -385,6 +398,34 @@ class PgState:
     def _output_key(path: Path) -> str:
         """An output file is one host's: the same path on two machines is two files."""
         return f"{socket.gethostname()}:{path.resolve()}"
+
+
+def _free_dead_neighbours(conn) -> None:
+    """Workers of this machine that are gone (killed: their process no longer exists)
+    leave the run now, their jobs and hosts free at once, instead of when their leases
+    run out. Other machines' workers are judged by their leases only."""
+    host = socket.gethostname()
+    for run, worker in conn.execute(
+            "SELECT run, worker FROM run_workers WHERE left_at IS NULL AND worker LIKE %s",
+            (host + ":%",)).fetchall():
+        pid = worker.rsplit(":", 1)[1]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        conn.execute("UPDATE run_workers SET left_at = now() WHERE run = %s AND worker = %s",
+                     (run, worker))
+        conn.execute("UPDATE frontier SET state = 0, worker = NULL WHERE run = %s AND "
+                     "worker = %s AND state = 1", (run, worker))
+        conn.execute("UPDATE hosts SET busy = NULL WHERE busy = %s", (worker,))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _lock(cur, keys: list[int]) -> None:
