@@ -53,9 +53,10 @@ _TITLES = frozenset(("h2", "h3", "h4", "h5", "h6", "caption", "thead"))
 #: Paragraph-level elements: they hold text but are never the article's container.
 _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li", "tr",
                          "caption", "summary", "legend", "address", *_HEADINGS))
-#: Lists: a part of the article, never its container.
-_LISTS = frozenset(("ul", "ol", "dl"))
-_ITEMS = frozenset(("li", "dt", "dd"))
+#: Lists and tables: a part of the article, never its container.
+_TABLES = frozenset(("table", "tbody", "thead", "tfoot"))
+_LISTS = frozenset(("ul", "ol", "dl", *_TABLES))
+_ITEMS = frozenset(("li", "dt", "dd", "tr"))
 #: In a paragraph style, stands for every class of its tag.
 _ANY_CLASS = "*"
 
@@ -291,10 +292,11 @@ class _Tree:
         if not candidates:
             return None
         best = self.tags[max(candidates, key=self.final)]
-        # A list that wins is a part of the article (its steps, its facts): the article
-        # is what holds it.
+        # A list or table that wins is a part of the article (its steps, its facts): the
+        # article is what holds it (unless that is a layout table's cell).
         while best.name in _LISTS and best.parent is not None \
                 and best.parent.name not in ("html", "body", "[document]") \
+                and not (best.name in _TABLES and best.parent.name in _PARAGRAPHS) \
                 and not self.furniture(id(best.parent), self.page_chars, weakest=2):
             best = best.parent
         return id(best)

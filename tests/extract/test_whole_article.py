@@ -204,3 +204,14 @@ def test_a_bem_modifier_naming_furniture_does_not_drop_the_section_it_modifies()
     assert numbered(got, "Verdict") == [1, 2]
     assert numbered(got, "Body") == [1, 2, 3, 4] and numbered(got, "Tail") == [1, 2, 3]
     assert not any("mattress" in p for p in got)
+
+
+def test_a_table_that_outscores_the_paragraphs_around_it_keeps_them() -> None:
+    rows = "".join(f"<tr><td>Signatory {i}</td><td>{SENTENCE}</td></tr>" for i in range(10))
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='body'>{prose('Intro', 2)}"
+                f"<div class='letter'><table class='signatures'><tbody>{rows}</tbody></table></div>"
+                f"{prose('Outro', 2)}</div></article>" + RELATED)
+    got = paragraphs(html)
+    assert numbered(got, "Intro") == [1, 2] and numbered(got, "Outro") == [1, 2]
+    assert sum(p.startswith("Signatory ") for p in got) == 10
