@@ -42,6 +42,14 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "datep
                    "dc.date.issued", "dc.date", "dcterms.created", "sailthru.date",
                    "parsely-pub-date", "article.published", "content_publishdate",
                    "originalpublicationdate", "release_date")
+#: Elements that carry a marked publish date, and the marks (itemprop or RDFa property).
+_DATE_MARK_TAGS = ("span", "abbr", "div", "p", "time", "small", "li", "a")
+_PUBLISHED_MARKS = frozenset(("datepublished", "schema:datepublished", "dcterms:issued"))
+_CREATED_MARKS = frozenset(("datecreated", "schema:datecreated", "dc:date", "dc:created",
+                            "dcterms:created", "dc:date dc:created"))
+_OTHER_STORIES = re.compile(r"related|sidebar|comment|recommend|promo|teaser|popular|"
+                            r"trending|rail|listing|story-list|carousel", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified",
                   "last-modified", "dcterms.modified", "article.updated")
 #: Where bylines are marked: the elements looked at, and class or id words that mark one
@@ -116,7 +124,9 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
     meta.authors = _authors(ld.get("author")) or _meta_authors(metas)
     meta.bylines = _markup_bylines(index)
     meta.published = _first(ld.get("datePublished"), ld.get("dateCreated"),
-                            *(metas.get(k) for k in _PUBLISHED_META), _time_tag(index.get("time", [])))
+                            *(metas.get(k) for k in _PUBLISHED_META), _marked_date(index),
+                            _page_ld_date(index.get("script", ())),
+                            _time_tag(index.get("time", [])))
     meta.modified = _first(ld.get("dateModified"), *(metas.get(k) for k in _MODIFIED_META))
     meta.image = _first(_image(ld.get("image")), metas.get("og:image"),
                         metas.get("twitter:image"))
@@ -453,6 +463,69 @@ def beside_article(tag: Tag) -> bool:
     """Is `tag` in comments, navigation, a sidebar, a footer or a list of other stories?
     Dates there are those of other texts."""
     return _in_other_region(tag)
+
+
+def _marked_date(index: dict[str, list[Tag]]) -> str | None:
+    """The publish date the markup marks on an element that is not a <meta>: microdata
+    (`itemprop=datePublished`), RDFa (`property=schema:datePublished`) or the hAtom
+    microformat (`<abbr class="published" title="...">`), read from the element's content,
+    datetime or title attribute; a creation date only where no publish date is marked
+    (teasers of other stories mark theirs as dateCreated). Comments' dates do not count."""
+    for marks in (_PUBLISHED_MARKS, _CREATED_MARKS):
+        found: list[tuple[Tag, str]] = []
+        for name in _DATE_MARK_TAGS:
+            for tag in index.get(name, ()):
+                attrs = tag.attrs
+                if not attrs:
+                    continue
+                mark = str(attrs.get("itemprop") or attrs.get("property") or "").lower()
+                if mark not in marks and not (marks is _PUBLISHED_MARKS and name == "abbr"
+                                              and "published" in str(attrs.get("class", "")).split()):
+                    continue
+                value = next((str(attrs[k]).strip() for k in ("content", "datetime", "title")
+                              if attrs.get(k) and _ISO_DAY.match(str(attrs[k]).strip())), None)
+                if value and not _in_comment(tag) and not _in_other_stories(tag):
+                    found.append((tag, value))
+        if found:
+            return min(found, key=lambda pair: _document_position(pair[0]))[1]
+    return None
+
+
+def _in_other_stories(tag: Tag) -> bool:
+    """Inside a teaser or list of other stories, a sidebar or comments? (An article's own
+    date often stands in its "entry-footer": a footer is not one of these.)"""
+    for parent in tag.parents:
+        attrs = parent.attrs
+        if parent.name in ("nav", "aside") or (attrs and _OTHER_STORIES.search(
+                f"{attrs.get('class', '')} {attrs.get('id', '')}")):
+            return True
+    return False
+
+
+def _in_comment(tag: Tag) -> bool:
+    """Is the element part of a reader's comment (RDFa or microdata type Comment)?"""
+    for parent in tag.parents:
+        kind = str(parent.attrs.get("typeof") or parent.attrs.get("itemtype") or "")
+        if "comment" in kind.lower():
+            return True
+    return False
+
+
+def _page_ld_date(scripts) -> str | None:
+    """datePublished of any JSON-LD object (a WebPage's, where no article object is)."""
+    for script in scripts:
+        if "ld+json" not in str(script.get("type", "")).lower():
+            continue
+        raw = _LD_WRAPPER.sub("", script.string or script.get_text())
+        try:
+            data = json.loads(raw.strip().rstrip(";"), strict=False)
+        except (ValueError, AttributeError):
+            continue
+        for item in _walk_ld(data):
+            value = item.get("datePublished")
+            if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+                return value.strip()
+    return None
 
 
 def _time_tag(tags) -> str | None:

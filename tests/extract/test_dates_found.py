@@ -154,3 +154,32 @@ def test_a_year_without_day_and_month_is_no_date_line(line: str) -> None:
 def test_numeric_orders(line: str, value: str) -> None:
     found = parse_date_line(line, default_rules(), "de", now=NOW)
     assert found is not None and found.value == value
+
+
+def test_a_date_marked_in_the_markup_is_the_published_date() -> None:
+    # hAtom (<abbr class="published" title=...>), microdata on a <span>: read from the
+    # attribute, as structured data is.
+    html = _blog("", "<p class='meta'>Veröffentlicht: <abbr class='published' "
+                 "title='2017-07-23T17:06:45+00:00'>23. Juli</abbr></p>")
+    assert extract_html(html).published.startswith("2017-07-23")
+    html = _blog("", "<span itemprop='datePublished' content='2018-06-05'></span>")
+    assert extract_html(html).published.startswith("2018-06-05")
+
+
+def test_marked_dates_of_comments_and_teasers_do_not_count() -> None:
+    # Both come before the article's own mark in the page; only the article's counts.
+    teaser = ("<div class='related-teaser'><span itemprop='dateCreated' "
+              "content='2023-10-10T12:20:56+02:00'>10. Okt</span><a href='/x'>Andere "
+              "Geschichte</a></div>")
+    comment = ("<div typeof='schema:Comment'><span property='schema:dateCreated' "
+               "content='2020-04-21T14:40:07+00:00'></span><p>Guter Artikel.</p></div>")
+    own = "<span property='schema:dateCreated' content='2019-01-02T08:00:00+00:00'></span>"
+    html = _blog("", teaser + comment, bottom=own)
+    assert extract_html(html).published.startswith("2019-01-02")
+
+
+def test_a_web_page_object_in_json_ld_gives_its_date_when_no_article_does() -> None:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": '
+          '[{"@type": "WebPage", "name": "Neue Strompreise", '
+          '"datePublished": "2014-03-17T01:44:37+00:00"}]}</script>')
+    assert extract_html(_blog(ld, "")).published.startswith("2014-03-17")
