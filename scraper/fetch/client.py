@@ -356,12 +356,12 @@ class Fetcher:
         """The rules of one origin, fetched like any URL (redirects, http -> https being
         common, each hop checked; retries) but without asking robots.txt about itself;
         with a shared cache, read once for all workers."""
-        cached = self.robots.get(origin) if self.robots is not None else None
+        cached = await self._shared_robots(origin)
         if cached is not None:
             body, problem = cached
         else:
             body, problem = await self._fetch_robots(origin)
-            if self.robots is not None and problem is None:
+            if self.robots is not None:
                 self.robots.put(origin, body, problem)
         if problem is not None:
             return problem
@@ -373,6 +373,18 @@ class Fetcher:
             self.gate.set_delay(host.lower(), float(delay))
         return rules
 
+
+    async def _shared_robots(self, origin: str) -> tuple[str | None, str | None] | None:
+        """What another worker read of `origin`'s robots.txt (waiting while one reads it),
+        or None: this fetcher reads it (no shared cache, or this worker's turn)."""
+        if self.robots is None:
+            return None
+        deadline = time.monotonic() + self.settings.connect_timeout + self.settings.total_timeout
+        while (cached := self.robots.get(origin)) is None:
+            if self.robots.claim(origin) or time.monotonic() > deadline:
+                return None
+            await asyncio.sleep(0.05)
+        return cached
 
     async def _fetch_robots(self, origin: str) -> tuple[str | None, str | None]:
         """(robots.txt's text or None: no rules, why it is unreachable or None)."""
@@ -389,8 +401,12 @@ class Fetcher:
 class RobotsCache(Protocol):
     """robots.txt shared by the workers of a crawl (`scraper.store.pg.hosts.SharedRobots`)."""
 
-    def get(self, origin: str) -> tuple[str | None, str | None] | None: ...
-    def put(self, origin: str, body: str | None, problem: str | None) -> None: ...
+    def get(self, origin: str) -> tuple[str | None, str | None] | None:
+        """(body, problem) as a worker read it lately, or None."""
+    def claim(self, origin: str) -> bool:
+        """May this worker read it now (else another is reading it)?"""
+    def put(self, origin: str, body: str | None, problem: str | None) -> None:
+        """What this worker read (body None: no rules; problem: unreachable)."""
 
 
 def _connect_failure(exc: httpx.ConnectError) -> str:

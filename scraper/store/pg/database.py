@@ -65,6 +65,7 @@ class Database:
         self.url = url
         self.name = redact(url)
         self.retry_for = retry_for
+        self.gone = False  # the last call gave the server up
         self._psycopg = psycopg
         self._pool = ConnectionPool(url, min_size=1, max_size=size, open=False,
                                     kwargs={"autocommit": True}, timeout=10,
@@ -97,26 +98,36 @@ class Database:
         from psycopg_pool import PoolTimeout
 
         psycopg = self._psycopg
+        # Once the server was given up for, later calls (a stopping run's) try once, briefly.
+        retry = retry and not self.gone
         deadline = None
+        cause = None
         attempt = 0
         while True:
+            wait = 10.0 if deadline is None else max(0.1, deadline - time.monotonic())
             try:
                 if first:
                     self._connect_once()
                     first = False
-                with self._pool.connection() as conn:
-                    return work(conn)
+                with self._pool.connection(timeout=wait if retry else 1.0) as conn:
+                    result = work(conn)
+                self.gone = False
+                return result
             except (psycopg.OperationalError, PoolTimeout) as exc:
                 now = time.monotonic()
+                if cause is None:  # the pool's later timeouts say less than the first error
+                    cause = _scrub(_one_line(exc), self.url)
                 if deadline is None and retry:
                     deadline = now + self.retry_for
                     log.warning("%s: the database went away (%s); retrying for up to %g s",
-                                self.name, _scrub(_one_line(exc), self.url), self.retry_for)
+                                self.name, cause, self.retry_for)
                 if not retry or now >= deadline:
-                    waited = f" for {self.retry_for:g} s" if retry else ""
+                    # (not retried: the server was given up for already, after retry_for)
+                    waited = f" for {self.retry_for:g} s"
+                    self.gone = True
                     raise StateUnavailable(
                         f"{self.name}: cannot {doing}: the database did not answer{waited} "
-                        f"({_scrub(_one_line(exc), self.url)}); nothing uncommitted was kept, "
+                        f"({cause}); nothing uncommitted was kept, "
                         f"and the next run resumes from the last commit") from exc
                 attempt += 1
                 time.sleep(min(deadline - now, min(5.0, 0.2 * 2 ** attempt) *

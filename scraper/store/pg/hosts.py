@@ -22,8 +22,10 @@ from contextlib import asynccontextmanager
 from scraper.fetch.politeness import HostGate
 from scraper.store.pg.database import Database
 
-#: How long a robots.txt read by one worker serves the others (seconds).
+#: How long a robots.txt read by one worker serves the others (seconds); one that could
+#: not be read (the site down) is tried again sooner.
 ROBOTS_TTL = 3600.0
+PROBLEM_TTL = 60.0
 #: Longest wait between two looks at a host another worker is using (seconds).
 POLL = 0.25
 
@@ -115,20 +117,37 @@ class SharedGate(HostGate):
 
 
 class SharedRobots:
-    """robots.txt per origin for all workers: (body, problem) as the fetcher read it."""
+    """robots.txt per origin for all workers: (body, problem) as the fetcher read it. One
+    worker claims an origin's file and reads it; the others wait for what it found."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, hold: float) -> None:
+        """`hold`: the longest a read can take (a claim older than that is void)."""
         self.db = db
+        self.hold = hold
 
     def get(self, origin: str) -> tuple[str | None, str | None] | None:
-        """What a worker read within ROBOTS_TTL, or None."""
-        rows = self.db.rows("SELECT body, problem FROM robots WHERE origin = %s AND "
-                            "fetched_at > now() - make_interval(secs => %s)",
-                            (origin, ROBOTS_TTL), doing="read robots.txt rules")
+        """What a worker read within ROBOTS_TTL (an unreachable file: within
+        PROBLEM_TTL), or None."""
+        rows = self.db.rows("SELECT body, problem FROM robots WHERE origin = %s AND ready AND "
+                            "fetched_at > now() - make_interval(secs => CASE WHEN problem IS "
+                            "NULL THEN %s ELSE %s END)", (origin, ROBOTS_TTL, PROBLEM_TTL),
+                            doing="read robots.txt rules")
         return (rows[0][0], rows[0][1]) if rows else None
 
+    def claim(self, origin: str) -> bool:
+        """True: this worker reads the origin's robots.txt now (and `put`s it); False:
+        another one is reading it (ask `get` again shortly)."""
+        rows = self.db.rows(
+            "INSERT INTO robots (origin, loading_until) VALUES (%s, now() + make_interval("
+            "secs => %s)) ON CONFLICT (origin) DO UPDATE SET loading_until = "
+            "excluded.loading_until WHERE robots.loading_until IS NULL OR "
+            "robots.loading_until < now() RETURNING 1", (origin, self.hold),
+            doing="claim robots.txt")
+        return bool(rows)
+
     def put(self, origin: str, body: str | None, problem: str | None) -> None:
-        self.db.execute("INSERT INTO robots VALUES (%s, %s, %s, now()) ON CONFLICT (origin) "
-                        "DO UPDATE SET body = excluded.body, problem = excluded.problem, "
-                        "fetched_at = now()", (origin, body, problem),
+        self.db.execute("INSERT INTO robots (origin, body, problem, ready) VALUES (%s, %s, %s, "
+                        "true) ON CONFLICT (origin) DO UPDATE SET body = excluded.body, "
+                        "problem = excluded.problem, ready = true, fetched_at = now(), "
+                        "loading_until = NULL", (origin, body, problem),
                         doing="keep robots.txt rules")

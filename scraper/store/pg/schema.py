@@ -20,7 +20,7 @@ What the tables hold (the SQLite state's tables, plus what workers share):
   last worker moves their horizons);
 - hosts: per host, across all workers, the next time a request may start and who has
   one in flight (until when at most);
-- robots: robots.txt per origin, read once for all workers.
+- robots: robots.txt per origin, read once for all workers (who is reading it, until).
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ CREATE TABLE hosts (
     host TEXT PRIMARY KEY, next_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     busy TEXT, busy_until TIMESTAMPTZ);
 CREATE TABLE robots (
-    origin TEXT PRIMARY KEY, body TEXT, problem TEXT,
-    fetched_at TIMESTAMPTZ NOT NULL DEFAULT now());
+    origin TEXT PRIMARY KEY, body TEXT, problem TEXT, ready BOOLEAN NOT NULL DEFAULT false,
+    fetched_at TIMESTAMPTZ NOT NULL DEFAULT now(), loading_until TIMESTAMPTZ);
 """
 
 #: Version n -> n + 1, in order. Append; never edit one that was released.

@@ -180,36 +180,38 @@ class PgState:
 
     def _on_held(self, work):
         """`work(cursor)` inside the held transaction (opened if needed). A lost connection
-        is replaced (the locks taken again) and `work` retried, for `retry_for` seconds."""
+        is replaced (the locks taken again) and `work` retried, for `retry_for` seconds
+        (once, briefly, when the database was given up for already)."""
+        from psycopg_pool import PoolTimeout
+
         psycopg = self.db._psycopg  # noqa: SLF001
-        deadline = time.monotonic() + self.settings.retry_for
+        deadline = time.monotonic() + (0.0 if self.db.gone else self.settings.retry_for)
         while True:
             try:
                 if self._held is None:
                     keys = self._keys
-                    self._held = self.db._pool.getconn(timeout=10)  # noqa: SLF001
+                    wait = max(0.1, min(10.0, deadline - time.monotonic()))
+                    self._held = self.db._pool.getconn(timeout=wait)  # noqa: SLF001
                     self._keys = keys
                     self._held.execute("BEGIN")
                     with self._held.cursor() as cur:
                         _lock(cur, self._keys)
                 with self._held.cursor() as cur:
                     return work(cur)
-            except psycopg.OperationalError as exc:
+            except (psycopg.OperationalError, PoolTimeout) as exc:
                 keys = self._keys
                 self._release(rollback=True)
                 self._keys = keys
                 if time.monotonic() >= deadline:
+                    self.db.gone = True
                     raise StateUnavailable(f"{self.db.name}: cannot read the state: the "
                                            f"database did not answer for "
-                                           f"{self.settings.retry_for:g} s ({exc})") from exc
+                                           f"{self.settings.retry_for:g} s "
+                                           f"({' '.join(str(exc).split())})") from exc
                 time.sleep(0.5)
             except psycopg.Error as exc:
                 self._release(rollback=True)
                 raise StateError(f"{self.db.name}: cannot read the state: {exc}") from exc
-            except Exception as exc:  # noqa: BLE001 - the pool's timeout, when the server is away
-                if type(exc).__name__ != "PoolTimeout" or time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.5)
 
     def _read(self, sql: str, params: tuple) -> list:
         """Rows, read inside the held transaction when there is one (so they see what its
@@ -323,7 +325,7 @@ class PgState:
         """The per-host next start and robots.txt, shared with the other workers."""
         hold = settings.connect_timeout + settings.total_timeout
         return (SharedGate(self.db, settings.delay, settings.per_host, worker=self.worker,
-                           hold=hold, lease=self.settings.lease), SharedRobots(self.db))
+                           hold=hold, lease=self.settings.lease), SharedRobots(self.db, hold))
 
     def frontier(self) -> SharedFrontier:
         """The run's frontier, shared with the other workers (after `start_run`)."""
