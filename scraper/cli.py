@@ -89,10 +89,11 @@ Exit codes:
        failed, the summary counts them)
   1    an input or a crawl source failed (reported on stderr; the others were written),
        a crawl could write nothing because every article it tried failed, or the output
-       could not be written
+       or the state could not be written (a full disk, a database that stayed away)
   2    bad usage: unknown option, bad value (flag or settings file), bad rule table
   70   internal error (a bug: please report it)
-  75   another run is using the same --state folder (nothing was done; try later)
+  75   another run is using the same --state folder, or another export the same
+       --name (nothing was done; try later)
   130  interrupted
 """
 

@@ -24,7 +24,7 @@ from tests.conftest import ROOT, read_records, run_cli
 
 DELAY = 0.1
 # Short leases: a killed worker's URLs come back within the test.
-CONFIG = "[state]\nlease = 3\nretry_for = 30\n[fetch]\nretries = 1\nbackoff = 0.2\n"
+CONFIG = "[fetch]\nretries = 1\nbackoff = 0.2\n[state]\nlease = 3\nretry_for = 30\n"
 
 
 @pytest.fixture
@@ -34,9 +34,11 @@ def net():
     network.stop()
 
 
-def _worker(net: newsnet.Network, url: str, out: Path, config: Path) -> subprocess.Popen:
+def _worker(net: newsnet.Network, url: str | None, out: Path, config: Path) -> subprocess.Popen:
+    """A crawl worker on the network; `url` None: the state from `[state] url` in config."""
+    state = ["--state", url] if url else []
     cmd = [sys.executable, "-m", "scraper", "--config", str(config), "crawl", *net.sources,
-           "--state", url, "--allow-private", "--delay", str(DELAY), "--keep-duplicates",
+           *state, "--allow-private", "--delay", str(DELAY), "--keep-duplicates",
            "-o", str(out)]
     return subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONIOENCODING": "utf-8"})
@@ -71,8 +73,9 @@ def _check_network(net: newsnet.Network, records: list[dict]) -> None:
 def test_three_workers_share_the_crawl_each_article_once_and_politely(
         net: newsnet.Network, pg_url: str, tmp_path: Path) -> None:
     config = tmp_path / "scraper.toml"
-    config.write_text(CONFIG)
-    workers = [_worker(net, pg_url, tmp_path / f"w{i}.jsonl", config) for i in range(3)]
+    config.write_text(CONFIG + f'url = "{pg_url}"\n')  # worker 0 takes it from here
+    workers = [_worker(net, pg_url if i else None, tmp_path / f"w{i}.jsonl", config)
+               for i in range(3)]
     results = [(w.wait(timeout=120), w.stderr.read()) for w in workers]
     assert all(code == 0 for code, _ in results), results
     records = _articles(pg_url)
