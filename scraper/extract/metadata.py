@@ -63,9 +63,11 @@ _NOT_BYLINE_MARK = re.compile(r"bio|avatar|image|img|photo|pic|thumb|social|foll
                               re.IGNORECASE)
 #: Regions whose bylines credit other articles (or commenters).
 _OTHER_REGION_TAGS = frozenset(("nav", "aside", "footer"))
-_OTHER_REGION = re.compile(r"related|sidebar|comment|recommend|promo|teaser|popular|"
+_OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar(?![-_]?(?:parent|left|right))|"
+                           r"comment|recommend|promo|teaser|popular|"
                            r"trending|newsletter|footer|widget|rail|most-|more-|listing|"
-                           r"story-list|feed|carousel|\bnav", re.IGNORECASE)
+                           # "hfeed" is hAtom's root, around the whole blog
+                           r"story-list|\bfeed|carousel|\bnav", re.IGNORECASE)
 _AUTHOR_LINK = re.compile(r"/(author|authors|autor|autoren|auteur|writer|writers|people|"
                           r"profile|profiles|perfiles|reporter|penulis|u|bio|staff|team)"
                           r"(/|s/|\b)", re.IGNORECASE)

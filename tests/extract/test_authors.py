@@ -107,6 +107,20 @@ def test_a_byline_in_markup_is_read() -> None:
     assert _authors_of("", body) == ["Jane Doe"]
 
 
+def test_a_blog_byline_inside_the_hatom_feed_root_is_read() -> None:
+    # WordPress themes wrap the whole page in <div class="hfeed site">: hAtom's root, not
+    # a feed of other stories; "sticky-sidebar-parent" is the article, beside a sidebar.
+    body = ("<div class='hfeed site' id='page'><article class='post'><h1>Ein Jahr im Garten"
+            "</h1><span class='byline'><span class='author vcard'><a class='url fn n' "
+            "href='https://blog.example/author/creeny/'>Creeny</a></span></span>"
+            f"{_TEXT}</article></div>")
+    assert _authors_of("", body) == ["Creeny"]
+    body = ("<article class='article sticky-sidebar-parent'><h1>Harbour plan approved</h1>"
+            "<span class='byline'>By <a href='/writers/emily-burack/'>Emily Burack</a></span>"
+            f"{_TEXT}</article>")
+    assert _authors_of("", body) == ["Emily Burack"]
+
+
 def test_bylines_of_other_stories_do_not_credit_the_article() -> None:
     """vox.com, cnet.com: a list of other stories, each with its "By ...", above the
     article; the article's writer is in its structured data."""
