@@ -46,3 +46,19 @@ def test_a_broken_state_file_is_a_state_error(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="cannot open the state"):
         State.open(folder)
     assert issubclass(StateError, Exception) and not issubclass(StateError, sqlite3.Error)
+
+
+def test_a_database_schema_newer_than_the_tool_is_refused_untouched(pg_url: str) -> None:
+    import psycopg
+
+    from scraper.store.pg.schema import VERSION
+    from scraper.store.pg.state import PgState
+
+    PgState.open(pg_url).close()  # created at this tool's version
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("UPDATE schema_version SET version = %s", (VERSION + 1,))
+    with pytest.raises(StateError, match=rf"schema is version {VERSION + 1}, newer than "
+                                         rf"this scraper knows \({VERSION}\)"):
+        PgState.open(pg_url)
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (VERSION + 1,)
