@@ -141,9 +141,19 @@ def _split(text: str, joiner: re.Pattern[str]) -> list[str]:
 def _is_person(name: str, rules: RuleSet, site: _Site) -> bool:
     if not _LETTER.search(name) or len(name) < 2 or len(name.split()) > MAX_NAME_WORDS:
         return False
-    if rules.not_person.search(name):
+    if rules.not_person.search(name) or _only_a_date_label(name, rules):
         return False
     return not site.named_by(name)
+
+
+def _only_a_date_label(name: str, rules: RuleSet) -> bool:
+    """Is the "name" a date line's label left alone ("Veröffentlicht am", "Posted on"):
+    a byline box whose date was an attribute?"""
+    for label in (rules.date_label, rules.modified_label):
+        m = label.match(name)
+        if m and not name[m.end():].strip(" .:-–—"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ from scraper.extract.rules import default_rules
     (["Staff and news service reports"], []),
     (["Mac & i"], ["Mac & i"]),                    # a one-letter side: one name, not two
     (["Ilana Muhlstein, MS, RDN"], ["Ilana Muhlstein"]),
+    # byline labels and roles around a name; a date label left alone is no name
+    (["Zeige alle Beiträge von Petra Ruland"], ["Petra Ruland"]),
+    (["Erstellt von Andri Bryner"], ["Andri Bryner"]),
+    (["Auteur: Anna Kubišta"], ["Anna Kubišta"]),
+    (["Christoph Hein Chefredakteur"], ["Christoph Hein"]),
+    (["Veröffentlicht am", "Posted on", "No Author"], []),
     (["Analysis by Chris Cillizza, CNN Editor-at-large"], ["Chris Cillizza"]),
 ])
 def test_author_strings_become_people(names: list[str], people: list[str]) -> None:
