@@ -63,6 +63,7 @@ _NOT_BYLINE_MARK = re.compile(r"bio|avatar|image|img|photo|pic|thumb|social|foll
                               re.IGNORECASE)
 #: Regions whose bylines credit other articles (or commenters).
 _OTHER_REGION_TAGS = frozenset(("nav", "aside", "footer"))
+_PAGE_TAGS = frozenset(("body", "html", "[document]"))
 _OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar(?![-_]?(?:parent|left|right))|"
                            r"comment|recommend|promo|teaser|popular|"
                            r"trending|newsletter|footer|widget|rail|most-|more-|listing|"
@@ -70,7 +71,8 @@ _OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar(?![-_]?(?:parent
                            r"story-list|\bfeed|carousel|\bnav", re.IGNORECASE)
 _AUTHOR_LINK = re.compile(r"/(author|authors|autor|autoren|auteur|writer|writers|people|"
                           r"profile|profiles|perfiles|reporter|penulis|u|bio|staff|team)"
-                          r"(/|s/|\b)", re.IGNORECASE)
+                          # ... then one person's page, not the index of all ("/autoren")
+                          r"(?:s?/|[-_.])[^/?#\s]", re.IGNORECASE)
 _MAX_BYLINE_TAGS = 40
 _MAX_BYLINE_CHARS = 100
 
@@ -387,10 +389,17 @@ def _markup_bylines(index: dict[str, list[Tag]]) -> list[str]:
     stories, whose bylines credit other articles."""
     marked = [tag for name in _BYLINE_TAGS for tag in index.get(name, ())
               if tag.attrs and _marks_byline(tag)]  # most tags have no attributes: skip the call
+    own_text: list[str] = []
     for tag in sorted(marked[:_MAX_BYLINE_TAGS], key=_document_position):
-        if not _in_other_region(tag) and (names := _byline_names(tag)):
+        if _in_other_region(tag):
+            continue
+        names, marked_names = _byline_names(tag)
+        if names and marked_names:
             return names
-    return []
+        own_text = own_text or names
+    # A byline's own text only where no byline marks its names: a label beside the
+    # names ("<span class='meta-prep-author'>Posted on</span>") is marked too.
+    return own_text
 
 
 def _marks_byline(tag: Tag) -> bool:
@@ -403,18 +412,24 @@ def _marks_byline(tag: Tag) -> bool:
     return bool(marks) and bool(_BYLINE_MARK.search(marks)) and not _NOT_BYLINE_MARK.search(marks)
 
 
-def _byline_names(tag: Tag) -> list[str]:
+def _byline_names(tag: Tag) -> tuple[list[str], bool]:
     """What a byline element names: its `itemprop=name`s, else its links to author
-    pages, else its own text when short enough to be a byline."""
+    pages, else its own text when short enough to be a byline; and whether the names
+    were marked (the first two, or a <meta> content)."""
     named = tag.find_all(attrs={"itemprop": "name"}) or \
         [a for a in tag.find_all("a") if _AUTHOR_LINK.search(str(a.get("href", "")))]
+    marked = bool(named) or bool(tag.get("content")) or (
+        tag.name == "a" and bool(_AUTHOR_LINK.search(str(tag.get("href", "")))))
     texts = [_text(t) for t in named] if named else [tag.get("content") or _text(tag)]
-    return [t for t in texts if t and len(t) <= _MAX_BYLINE_CHARS]
+    return [t for t in texts if t and len(t) <= _MAX_BYLINE_CHARS], marked
 
 
 def _in_other_region(tag: Tag) -> bool:
-    """Inside navigation, a sidebar, a footer, comments or a list of other stories?"""
+    """Inside navigation, a sidebar, a footer, comments or a list of other stories? (The
+    classes of <body> and <html> describe the page's layout: "right-sidebar", "widgets-hidden".)"""
     for parent in tag.parents:
+        if parent.name in _PAGE_TAGS:
+            break
         if parent.name in _OTHER_REGION_TAGS:
             return True
         attrs = parent.attrs
@@ -497,6 +512,8 @@ def _in_other_stories(tag: Tag) -> bool:
     """Inside a teaser or list of other stories, a sidebar or comments? (An article's own
     date often stands in its "entry-footer": a footer is not one of these.)"""
     for parent in tag.parents:
+        if parent.name in _PAGE_TAGS:
+            break
         attrs = parent.attrs
         if parent.name in ("nav", "aside") or (attrs and _OTHER_STORIES.search(
                 f"{attrs.get('class', '')} {attrs.get('id', '')}")):

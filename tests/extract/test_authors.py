@@ -127,6 +127,25 @@ def test_a_blog_byline_inside_the_hatom_feed_root_is_read() -> None:
     assert _authors_of("", body) == ["Emily Burack"]
 
 
+def test_the_layout_classes_of_body_do_not_hide_the_byline() -> None:
+    # <body class="single two-column right-sidebar">: the page has a sidebar, the
+    # article is not in it.
+    html = ("<html><body class='single-post two-column right-sidebar'><article>"
+            "<h1>Harbour plan approved</h1><div class='entry-meta'>"
+            "<span class='meta-prep meta-prep-author'>Posted on</span> <a href='/2019/05/'>"
+            "May 16, 2019</a> <span class='author vcard'><a class='url fn n' "
+            f"href='/author/marc/'>marc</a></span></div>{_TEXT}</article></body></html>")
+    # the label "Posted on" is marked as a byline too: the names the byline marks win
+    assert extract_html(html).authors == ["marc"]
+
+
+def test_a_link_to_the_index_of_all_authors_names_no_one() -> None:
+    body = ("<div id='author_header'>Gunter Frank</div><article><h1>Harbour plan approved"
+            f"</h1>{_TEXT}</article><div class='autoren-box'>Wer macht mit? "
+            "<a href='/autoren'>Hier</a></div>")
+    assert _authors_of("", body) == ["Gunter Frank"]
+
+
 def test_bylines_of_other_stories_do_not_credit_the_article() -> None:
     """vox.com, cnet.com: a list of other stories, each with its "By ...", above the
     article; the article's writer is in its structured data."""
