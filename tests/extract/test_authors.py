@@ -34,6 +34,8 @@ from scraper.extract.rules import default_rules
     (["Auteur: Anna Kubišta"], ["Anna Kubišta"]),
     (["Christoph Hein Chefredakteur"], ["Christoph Hein"]),
     (["Veröffentlicht am", "Posted on", "No Author"], []),
+    (["Interview: Julia Lauter"], ["Julia Lauter"]),
+    (["Birgit Posselt", "Autorenseite von", "Text"], ["Birgit Posselt"]),
     (["Analysis by Chris Cillizza, CNN Editor-at-large"], ["Chris Cillizza"]),
 ])
 def test_author_strings_become_people(names: list[str], people: list[str]) -> None:
