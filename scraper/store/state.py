@@ -75,6 +75,13 @@ class Failure:
     reason: str | None
 
 
+def next_failure(known: Failure | None, reason: str, run: int) -> Failure:
+    """A URL's failures after one more in `run`: after the n-th it waits 2**(n-1) runs
+    (tried in the next run, then after 2, 4, ...)."""
+    runs = (known.runs if known else 0) + 1
+    return Failure(runs, run + 2 ** (runs - 1), reason)
+
+
 @dataclass(frozen=True, slots=True)
 class Validators:
     """What a server said about a URL last time, for a conditional GET."""
@@ -299,9 +306,7 @@ class State:
     def stage_failure(self, key: str, reason: str, run: int) -> Failure:
         """Count a failed run for the URL: after the n-th, it is tried again 2**(n-1) runs
         later (the next run, then after 2, 4, ...). Durable at the next commit."""
-        known = self.failure(key)
-        runs = (known.runs if known else 0) + 1
-        failure = Failure(runs, run + 2 ** (runs - 1), reason)
+        failure = next_failure(self.failure(key), reason, run)
         with self._errors("write"):
             self._db.execute("INSERT INTO failures VALUES (?, ?, ?, ?) ON CONFLICT (url) DO "
                              "UPDATE SET runs = excluded.runs, retry_at = excluded.retry_at, "

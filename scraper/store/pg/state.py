@@ -35,7 +35,7 @@ from scraper.settings import FetchSettings, StateSettings
 from scraper.store.pg.database import Database, StateUnavailable
 from scraper.store.pg.frontier import RUNS_LOCK, SharedFrontier
 from scraper.store.pg.hosts import SharedGate, SharedRobots
-from scraper.store.state import Failure, Validators, key64
+from scraper.store.state import Failure, Validators, key64, next_failure
 
 log = logging.getLogger("scraper")
 
@@ -343,13 +343,10 @@ class PgState:
     def stage_failure(self, key: str, reason: str, run: int) -> Failure:
         """Count a failed run for the URL (as State.stage_failure); the counts are written
         as values, so a replayed commit does not count twice."""
-        known = self.failure(key)
-        runs = (known.runs if known else 0) + 1
-        failure = Failure(runs, run + 2 ** (runs - 1), reason)
-        self._failures[key] = failure
+        failure = self._failures[key] = next_failure(self.failure(key), reason, run)
         self._stage("INSERT INTO failures VALUES (%s, %s, %s, %s) ON CONFLICT (url) DO UPDATE "
                     "SET runs = excluded.runs, retry_at = excluded.retry_at, "
-                    "reason = excluded.reason", (key, runs, failure.retry_at, reason))
+                    "reason = excluded.reason", (key, failure.runs, failure.retry_at, reason))
         return failure
 
     # --- sites found by discovery ---
