@@ -159,12 +159,22 @@ def prune(index: dict[str, list[Tag]]) -> None:
     `index` is `dom.tags_by_name` of the page."""
     for name in NEVER_TEXT:
         for tag in index.get(name, ()):
-            if not is_gone(tag):
+            if not is_gone(tag) and not (name == "figure" and _holds_text(tag)):
                 tag.decompose()
     for tags in index.values():
         for tag in tags:
             if tag.attrs and is_hidden(tag) and not is_gone(tag):
                 tag.decompose()
+
+
+def _holds_text(figure: Tag) -> bool:
+    """Does the <figure> hold text of the article, not a picture: a table or a pull
+    quote (WordPress sets both in one: "wp-block-table", "wp-block-pullquote")? Its
+    caption still goes."""
+    return figure.find(_FIGURE_TEXT) is not None
+
+
+_FIGURE_TEXT = ("table", "blockquote")
 
 
 def drop_link_lead_ins(anchors: list[Tag], lead_in: re.Pattern[str]) -> None:

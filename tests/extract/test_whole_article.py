@@ -215,3 +215,19 @@ def test_a_table_that_outscores_the_paragraphs_around_it_keeps_them() -> None:
     got = paragraphs(html)
     assert numbered(got, "Intro") == [1, 2] and numbered(got, "Outro") == [1, 2]
     assert sum(p.startswith("Signatory ") for p in got) == 10
+
+
+def test_a_table_set_in_a_figure_is_kept_and_a_photo_figure_is_not() -> None:
+    # WordPress puts tables in <figure class="wp-block-table">; a photo's figure and its
+    # caption stay out of the text.
+    table = ("<figure class='wp-block-table'><table><tbody>"
+             "<tr><td>SEPA (EUR)</td><td>Free deposit, 0.15 EUR withdrawal</td></tr>"
+             "<tr><td>SWIFT (GBP)</td><td>Free deposit, 1 GBP withdrawal</td></tr>"
+             "</tbody></table><figcaption>Fees as of May</figcaption></figure>")
+    photo = ("<figure class='wp-block-image'><img src='/a.jpg'><figcaption>The harbour at "
+             "dawn, seen from the new terminal</figcaption></figure>")
+    html = page(f"<article><h1>Council adopts new rules</h1>{prose('Body', 3)}{table}"
+                f"{photo}{prose('Tail', 2)}</article>")
+    text = extract_html(html).text
+    assert "SWIFT (GBP) | Free deposit, 1 GBP withdrawal" in text
+    assert "Fees as of May" not in text and "harbour at dawn" not in text
