@@ -98,20 +98,27 @@ def _without_dead_weight(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode")
 
 
+_TEXT_LENGTH = etree.XPath("string-length(string(.))")  # in libxml2, no Python strings
+_PARAGRAPH_TEXTS = etree.XPath(".//p//text()")
+
+
 def _paragraph_chars(root: etree._Element) -> int:
-    return sum(len(text) for text in root.xpath(".//p//text()"))
+    return sum(len(text) for text in _PARAGRAPH_TEXTS(root))
 
 
 def _keep_wrappers(root: etree._Element) -> None:
     """Turn into <div>s the `_MAY_WRAP` elements that hold most of the page's paragraphs
     (broken markup or a script-written page), so that the article is judged, not dropped."""
-    wrappers = [el for el in root.iter(*_MAY_WRAP)]
-    if not wrappers:
-        return
-    page = _paragraph_chars(root)
-    for el in wrappers:
+    page: int | None = None
+    for el in list(root.iter(*_MAY_WRAP)):
+        # most are a menu or a notice: their whole text is short (a cheap bound first)
+        if _TEXT_LENGTH(el) < _MIN_WRAPPED_CHARS:
+            continue
         held = _paragraph_chars(el)
-        if held >= _MIN_WRAPPED_CHARS and held >= _WRAPPED_SHARE * page:
+        if held < _MIN_WRAPPED_CHARS:
+            continue
+        page = _paragraph_chars(root) if page is None else page
+        if held >= _WRAPPED_SHARE * page:
             el.tag = "div"
 
 

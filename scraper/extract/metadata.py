@@ -127,10 +127,12 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
         meta.site = tidy(unescape_entities(meta.site))  # "Caf&eacute; Babel", escaped twice
     meta.authors = _authors(ld.get("author")) or _meta_authors(metas)
     meta.bylines = _markup_bylines(index)
+    # (the markup's marks and other JSON-LD objects only where the usual places say
+    # nothing: reading them walks many elements)
     meta.published = _first(ld.get("datePublished"), ld.get("dateCreated"),
-                            *(metas.get(k) for k in _PUBLISHED_META), _marked_date(index),
-                            _page_ld_date(index.get("script", ())),
-                            _time_tag(index.get("time", [])))
+                            *(metas.get(k) for k in _PUBLISHED_META)) \
+        or _first(_marked_date(index)) or _first(_page_ld_date(index.get("script", ()))) \
+        or _time_tag(index.get("time", []))
     meta.modified = _first(ld.get("dateModified"), *(metas.get(k) for k in _MODIFIED_META))
     meta.image = _first(_image(ld.get("image")), metas.get("og:image"),
                         metas.get("twitter:image"))
