@@ -268,6 +268,36 @@ def has_time(value: str) -> bool:
     return len(value) > 10
 
 
+#: An ISO 8601 time with a UTC offset, anywhere in a page's source (scripts included).
+_ZONED_STAMP = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+                          r"([+-]\d{2}:?\d{2})(?!\d)")
+#: Stamps looked at, at most, in one page's source.
+_MAX_STAMPS = 200
+
+
+def told_locally(value: str | None, source: str) -> str | None:
+    """A published time stamped in UTC, told in the site's own zone when the page's source
+    gives the same moment with that zone elsewhere (its analytics or data layer: "2020-02-
+    24T21:25:54-05:00" beside "2020-02-25T02:25:54Z"): the day a reader there saw."""
+    if not value or offset_of(value) != "+00:00":
+        return value
+    moment = datetime.fromisoformat(value)
+    for i, m in enumerate(_ZONED_STAMP.finditer(source)):
+        if i >= _MAX_STAMPS:
+            break
+        offset = m.group(2)
+        if offset.replace(":", "") in ("+0000", "-0000"):
+            continue
+        offset = offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+        try:
+            stamp = datetime.fromisoformat(m.group(1) + offset)
+        except ValueError:
+            continue
+        if stamp == moment:
+            return _to_offset(value, offset)
+    return value
+
+
 def offset_of(value: str) -> str | None:
     """The UTC offset an ISO 8601 value states ("+07:00"), or None."""
     m = _OFFSET.search(value) if has_time(value) else None

@@ -6,7 +6,12 @@ from scraper.extract.authors import pick_authors
 from scraper.extract.blocks import text_blocks
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import main_blocks
-from scraper.extract.dates import VisibleDates, normalise_date, reconcile_published
+from scraper.extract.dates import (
+    VisibleDates,
+    normalise_date,
+    reconcile_published,
+    told_locally,
+)
 from scraper.extract.dom import drop_link_lead_ins, parse, prune, tags_by_name
 from scraper.extract.language import detect_language
 from scraper.extract.lines import Line
@@ -99,7 +104,7 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         authors=pick_authors((meta.authors, _not_editors(page.authors, meta.editors),
                               page.bylines, writers, meta.editors), rules,
                              site=page.site or meta.site, url=page.canonical_url or url),
-        published=_published(structured, visible, page.url_date),
+        published=told_locally(_published(structured, visible, page.url_date), html),
         modified=normalise_date(page.modified, languages=rules.date_languages) or meta.modified,
         language=language if body else None,
         image=page.image,

@@ -99,3 +99,15 @@ def test_several_times_of_the_day_are_a_list_and_leave_the_date_alone() -> None:
 def test_reconcile(structured: str | None, shown: list[str], expected: str | None) -> None:
     lines = [DateLine("published", value) for value in shown]
     assert reconcile_published(structured, lines) == expected
+
+
+def test_a_utc_stamp_is_told_in_the_zone_the_source_gives_the_same_moment() -> None:
+    # pagesix: article:published_time in UTC, the data layer (a script) in New York time;
+    # a reader there saw the 24th.
+    head = ('<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+            '<script>dataLayer.push({"date": "2020-02-24T21:25:54-05:00"});</script>')
+    assert extract_html(_page(head, "")).published == "2020-02-24T21:25:54-05:00"
+    # another moment in another zone says nothing about this one
+    head = ('<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">'
+            '<script>x = {"updated": "2020-02-24T10:00:00-05:00"};</script>')
+    assert extract_html(_page(head, "")).published == "2020-02-25T02:25:54+00:00"
