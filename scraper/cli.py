@@ -1032,6 +1032,8 @@ def _record_sink(out: Path | None, state_at: str | None, settings,
             with JsonlOutput(None) as sink:
                 yield sink, state
         else:
+            if is_database_url(state_at):  # a folder's lock covers its outputs already
+                stack.enter_context(state.own_output(out))
             with AppendOutput(out, state.output_size(out)) as sink:
                 yield sink, state
 

@@ -62,3 +62,19 @@ def test_a_database_schema_newer_than_the_tool_is_refused_untouched(pg_url: str)
         PgState.open(pg_url)
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT version FROM schema_version").fetchone() == (VERSION + 1,)
+
+
+def test_two_workers_of_one_machine_cannot_write_one_output(pg_url: str, tmp_path: Path) -> None:
+    from scraper.errors import AlreadyRunning
+    from scraper.store.pg.state import PgState
+
+    out = tmp_path / "share.jsonl"
+    with PgState.open(pg_url) as one, PgState.open(pg_url) as two:
+        with one.own_output(out):
+            with pytest.raises(AlreadyRunning, match="another worker on this machine writes"):
+                with two.own_output(out):
+                    pass
+            with two.own_output(tmp_path / "other.jsonl"):  # its own file: fine
+                pass
+        with two.own_output(out):  # free again once the first let go
+            pass

@@ -16,11 +16,11 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from scraper.errors import ConfigError, StateError
+from scraper.errors import AlreadyRunning, ConfigError, StateError
 from scraper.store.pg.schema import MIGRATIONS, VERSION
 
 log = logging.getLogger("scraper")
@@ -56,7 +56,7 @@ def redact(url: str) -> str:
 class Database:
     """A small pool of autocommit connections to one database, with retries."""
 
-    def __init__(self, url: str, *, retry_for: float = 60.0, size: int = 4) -> None:
+    def __init__(self, url: str, *, retry_for: float = 60.0, size: int = 6) -> None:
         import psycopg
         from psycopg_pool import ConnectionPool
 
@@ -160,6 +160,31 @@ class Database:
         """A connection held for a caller's own transaction (no retries)."""
         with self._pool.connection() as conn:
             yield conn
+
+    @contextmanager
+    def exclusive(self, space: int, name: str, busy: str) -> Iterator[None]:
+        """Hold the session advisory lock (`space`, hash of `name`) for the block, on a
+        connection kept for it (a killed process's connection takes the lock with it);
+        AlreadyRunning(`busy`) when another session holds it."""
+        from psycopg_pool import PoolTimeout
+
+        psycopg = self._psycopg
+        try:
+            with self._pool.connection() as conn:
+                got = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                                   (space, name)).fetchone()[0]
+                if not got:
+                    raise AlreadyRunning(f"{self.name}: {busy}; nothing was done (try again "
+                                         f"later)")
+                try:
+                    yield
+                finally:
+                    with suppress(psycopg.Error):  # a lost connection took the lock with it
+                        conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
+                                     (space, name))
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise StateUnavailable(f"{self.name}: cannot take the lock of {name!r}: "
+                                   f"{_scrub(_one_line(exc), self.url)}") from exc
 
     # --- the schema ---
 

@@ -34,12 +34,11 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from scraper.errors import AlreadyRunning, OutputError, StateError, UsageError
+from scraper.errors import OutputError, StateError, UsageError
 from scraper.store.formats import _large_fields, open_output
 from scraper.store.pg.database import Database
 from scraper.summary import phrase
@@ -232,29 +231,9 @@ def file_key(path: Path) -> str:
     return f"{socket.gethostname()}:{path.resolve()}"
 
 
-@contextmanager
-def _exclusive(db: Database, name: str) -> Iterator[None]:
-    """One export under `name` at a time, over every host (a session advisory lock on a
-    connection held for the block)."""
-    from psycopg_pool import PoolTimeout
-
-    psycopg = db._psycopg
-    try:
-        with db.connection() as conn:
-            got = conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
-                               (EXPORT_LOCK, name)).fetchone()[0]
-            if not got:
-                raise AlreadyRunning(f"{db.name}: another export under the name {name!r} is "
-                                     "running; nothing was done (try again later)")
-            try:
-                yield
-            finally:
-                with suppress(psycopg.Error):  # a lost connection took the lock with it
-                    conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))",
-                                 (EXPORT_LOCK, name))
-    except (psycopg.OperationalError, PoolTimeout) as exc:
-        raise StateError(f"{db.name}: cannot lock the export {name!r}: "
-                         f"{' '.join(str(exc).split())}") from exc
+def _exclusive(db: Database, name: str):
+    """One export under `name` at a time, over every host."""
+    return db.exclusive(EXPORT_LOCK, name, f"another export under the name {name!r} is running")
 
 
 def _recover(db: Database, cursor: Cursor) -> int:

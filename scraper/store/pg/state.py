@@ -40,6 +40,10 @@ from scraper.store.state import Failure, Validators, key64, next_failure
 log = logging.getLogger("scraper")
 
 
+#: The first key of the advisory lock on one worker's --out file (the second: its hash).
+OUTPUT_LOCK = 0x5C4A07
+
+
 def worker_name() -> str:
     """This worker's name in the shared tables: host and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -387,6 +391,12 @@ class PgState:
                     (name, offset, done))
 
     # --- this worker's own output file ---
+
+    def own_output(self, path: Path):
+        """Hold `path` for this run: a second worker of this machine writing the same file
+        (which would interleave the two) is refused with AlreadyRunning (exit 75)."""
+        return self.db.exclusive(OUTPUT_LOCK, self._output_key(path),
+                                 f"another worker on this machine writes {path}")
 
     def output_size(self, path: Path) -> int | None:
         value = self.db.one("SELECT size FROM outputs WHERE path = %s",
