@@ -64,8 +64,11 @@ _NOT_BYLINE_MARK = re.compile(r"bio|avatar|image|img|photo|pic|thumb|social|foll
 #: Regions whose bylines credit other articles (or commenters).
 _OTHER_REGION_TAGS = frozenset(("nav", "aside", "footer"))
 _PAGE_TAGS = frozenset(("body", "html", "[document]"))
-_OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar(?![-_]?(?:parent|left|right))|"
-                           r"comment|recommend|promo|teaser|popular|"
+_OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar"
+                           # layout: "sidebar-right", "blog-sidebar-position-right"
+                           r"(?![-_]?(?:pos\w*[-_])?(?:parent|left|right))|"
+                           # Drupal's "node--promoted" is an article put on the front page
+                           r"comment|recommend|promo(?!ted)|teaser|popular|"
                            r"trending|newsletter|footer|widget|rail|most-|more-|listing|"
                            # "hfeed" is hAtom's root, around the whole blog
                            r"story-list|\bfeed|carousel|\bnav", re.IGNORECASE)

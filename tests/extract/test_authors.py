@@ -127,6 +127,14 @@ def test_a_blog_byline_inside_the_hatom_feed_root_is_read() -> None:
             "<span class='byline'>By <a href='/writers/emily-burack/'>Emily Burack</a></span>"
             f"{_TEXT}</article>")
     assert _authors_of("", body) == ["Emily Burack"]
+    # Drupal marks an article put on the front page "node--promoted"; a theme names its
+    # layout "blog-sidebar-position-right"
+    for wrapper in ("article class='node node--type-article node--promoted'",
+                    "div class='vw-page-wrapper vw-blog-sidebar-postition-right'"):
+        body = (f"<{wrapper}><h1>Harbour plan approved</h1><div class='byline'>"
+                f"<a href='/autor/jil-schuller'>Jil Schuller</a></div>{_TEXT}"
+                f"</{wrapper.split()[0]}>")
+        assert _authors_of("", body) == ["Jil Schuller"]
 
 
 def test_the_layout_classes_of_body_do_not_hide_the_byline() -> None:
