@@ -156,6 +156,16 @@ def test_a_link_to_the_index_of_all_authors_names_no_one() -> None:
     assert _authors_of("", body) == ["Gunter Frank"]
 
 
+@pytest.mark.parametrize("line", ["Von Claudia Lindner", "Von Claudia Lindner, dpa",
+                                  "Blog Beitrag von Claudia Lindner"])
+def test_a_german_byline_line_names_the_writer_and_leaves_the_text(line: str) -> None:
+    body = ("<article><h1>Gedenken an die Opfer</h1>"
+            f"<p>{line}</p>{_TEXT}</article>")
+    article = extract_html(f"<html lang='de'><body>{body}</body></html>")
+    assert article.authors == ["Claudia Lindner"]
+    assert "Lindner" not in article.text
+
+
 def test_bylines_of_other_stories_do_not_credit_the_article() -> None:
     """vox.com, cnet.com: a list of other stories, each with its "By ...", above the
     article; the article's writer is in its structured data."""
