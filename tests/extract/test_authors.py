@@ -157,8 +157,9 @@ def test_a_link_to_the_index_of_all_authors_names_no_one() -> None:
 
 
 @pytest.mark.parametrize("line", ["Von Claudia Lindner", "Von Claudia Lindner, dpa",
-                                  "Blog Beitrag von Claudia Lindner"])
-def test_a_german_byline_line_names_the_writer_and_leaves_the_text(line: str) -> None:
+                                  "Blog Beitrag von Claudia Lindner", "Par Claudia Lindner",
+                                  "Por Claudia Lindner, EFE"])
+def test_a_byline_line_names_the_writer_and_leaves_the_text(line: str) -> None:
     body = ("<article><h1>Gedenken an die Opfer</h1>"
             f"<p>{line}</p>{_TEXT}</article>")
     article = extract_html(f"<html lang='de'><body>{body}</body></html>")
