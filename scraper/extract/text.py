@@ -33,6 +33,9 @@ _ELLIPSIS = ("...", "…")
 #: Only lines of at least this many words are removed as repeats: short labels and list
 #: items ("Stats", "½ cup oatmeal") legitimately recur in an article.
 MIN_REPEAT_WORDS = 6
+#: A caption rule matching the end of a line after this much text (characters) found a
+#: credit glued to a paragraph, not a caption line.
+MIN_PROSE_BEFORE_CREDIT = 200
 #: Passes of clean_text at most (the second almost always confirms the first).
 _MAX_PASSES = 3
 #: An echo must keep at least this many characters before its ellipsis.
@@ -149,8 +152,14 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str],
             line.role = "list_header"
         elif line.role != "row" and rules.drop.fullmatch(text):
             line.drop("phrase")  # (a table row is structure, whatever its shape)
-        elif rules.caption.search(text):
-            line.drop("caption")
+        elif m := rules.caption.search(text):
+            if m.start() >= MIN_PROSE_BEFORE_CREDIT and m.end() == len(text):
+                # a paragraph with a photo's credit glued on ("... Kartellbehörden.Foto:
+                # photocase.de"): the credit goes, the paragraph stays
+                line.text = text[:m.start()].rstrip()
+                line.key = match_key(line.text)
+            else:
+                line.drop("caption")
         elif looks_like_date(text) and (date := parse_date_line(text, rules,
                                                                 meta.language_hint())):
             line.drop("date")

@@ -187,3 +187,29 @@ def test_chrome_lines_ending_in_their_own_punctuation_still_go() -> None:
     assert text.count("Die Stadtwerke") == 4
     for chrome in ("nützlich", "teilen", "interessieren", "Hallenbad"):
         assert chrome not in text
+
+
+def test_a_credit_glued_to_a_paragraph_goes_and_the_paragraph_stays() -> None:
+    para = ("Den erhöhten Preisen stehen Kontrollen entgegen: kommunale Unternehmen, rund "
+            "achtzig Prozent der Versorger, unterliegen der Kommunalaufsicht, private Anbieter "
+            "unterliegen der Aufsicht der Kartellbehörden.")
+    html = ("<html lang='de'><body><article><h1>Strompreise</h1>"
+            f"<p>{para} Noch ein Satz dazu, damit der Absatz lang genug ist.</p>"
+            f"<p>{para}Foto: photocase.de</p><p>Foto: photocase.de</p></article></body></html>")
+    text = extract_html(html).text
+    assert text.count("Aufsicht der Kartellbehörden.") == 2
+    assert "photocase" not in text
+
+
+def test_french_quotes_are_not_a_breadcrumb() -> None:
+    line = ("Retour sur les revues de rang « 1 » ou « 1* » où les chercheurs français "
+            "« placent » quelques articles")
+    prose = "".join(f"<p>Le classement des revues ({i}), adopté en 2008, a été contesté dès "
+                    "sa publication par de nombreux chercheurs, qui y voyaient une mesure "
+                    "arbitraire.</p>" for i in range(3))
+    html = ("<html lang='fr'><body><article><h1>L'évaluation</h1>"
+            f"<p class='crumbs'>Accueil » Idées » Sciences</p>{prose}<p>{line}.</p>{prose}"
+            "</article></body></html>")
+    text = extract_html(html).text
+    assert line in text
+    assert "Accueil" not in text
