@@ -76,6 +76,9 @@ _AUTHOR_LINK = re.compile(r"/(author|authors|autor|autoren|auteur|writer|writers
                           r"profile|profiles|perfiles|reporter|penulis|u|bio|staff|team)"
                           # ... then one person's page, not the index of all ("/autoren")
                           r"(?:s?/|[-_.])[^/?#\s]", re.IGNORECASE)
+#: hCard's formatted name ("<span class='fn'>") inside a byline.
+_HCARD_NAME = re.compile(r"(?:^|\s)fn(?:\s|$)")
+_ADDRESS_LIKE = re.compile(r"https?://|www\.", re.IGNORECASE)
 _MAX_BYLINE_TAGS = 40
 _MAX_BYLINE_CHARS = 100
 
@@ -418,15 +421,17 @@ def _marks_byline(tag: Tag) -> bool:
 
 
 def _byline_names(tag: Tag) -> tuple[list[str], bool]:
-    """What a byline element names: its `itemprop=name`s, else its links to author
-    pages, else its own text when short enough to be a byline; and whether the names
-    were marked (the first two, or a <meta> content)."""
-    named = tag.find_all(attrs={"itemprop": "name"}) or \
+    """What a byline element names: its `itemprop=name`s, else its hCard names
+    (class "fn"), else its links to author pages, else its own text when short enough to
+    be a byline; and whether the names were marked (the first three, or a <meta> content)."""
+    named = tag.find_all(attrs={"itemprop": "name"}) or tag.find_all(class_=_HCARD_NAME) or \
         [a for a in tag.find_all("a") if _AUTHOR_LINK.search(str(a.get("href", "")))]
     marked = bool(named) or bool(tag.get("content")) or (
         tag.name == "a" and bool(_AUTHOR_LINK.search(str(tag.get("href", "")))))
     texts = [_text(t) for t in named] if named else [tag.get("content") or _text(tag)]
-    return [t for t in texts if t and len(t) <= _MAX_BYLINE_CHARS], marked
+    # (a <link rel=author> to a profile gives its address, which names no one)
+    return [t for t in texts if t and len(t) <= _MAX_BYLINE_CHARS
+            and not _ADDRESS_LIKE.match(t)], marked
 
 
 def _in_other_region(tag: Tag) -> bool:

@@ -149,6 +149,20 @@ def test_the_layout_classes_of_body_do_not_hide_the_byline() -> None:
     assert extract_html(html).authors == ["marc"]
 
 
+def test_an_hcard_name_in_a_byline_is_the_name_not_the_whole_line() -> None:
+    body = ("<article><h1>Harbour plan approved</h1><cite class='byline vcard'><span>By "
+            "</span><span class='fn'>Gillian Mohney</span> March 11, 2015 3:46 PM</cite>"
+            f"{_TEXT}</article>")
+    assert _authors_of("", body) == ["Gillian Mohney"]
+
+
+def test_a_profile_address_as_byline_gives_way_to_the_next_byline() -> None:
+    head = "<link rel='author' href='https://plus.google.com/+ErinCunningham'>"
+    body = ("<article><h1>Harbour plan approved</h1><span class='pb-byline'>By "
+            f"<a href='/people/erin-cunningham'>Erin Cunningham</a></span>{_TEXT}</article>")
+    assert _authors_of(head, body) == ["Erin Cunningham"]
+
+
 def test_a_link_to_the_index_of_all_authors_names_no_one() -> None:
     body = ("<div id='author_header'>Gunter Frank</div><article><h1>Harbour plan approved"
             f"</h1>{_TEXT}</article><div class='autoren-box'>Wer macht mit? "
