@@ -38,22 +38,35 @@ HOSTS = [f"127.0.0.{i}" for i in range(2, 52)]
 
 # --- the server (a separate process) ---
 
-def _serve(port_queue: multiprocessing.Queue, pages: list[bytes]) -> None:
+def _serve(port_queue: multiprocessing.Queue, pages: list[bytes],
+           files: dict[str, tuple[bytes, bytes]] | None = None) -> None:
+    """`files`: "host path" -> (body, content type), served before the pages (sitemaps
+    of bench/scale.py; "@PORT@" in a body is the server's port); /__hits gives the
+    requests per "host path?query"."""
     arrivals: dict[str, list[float]] = defaultdict(list)
+    hits: dict[str, int] = defaultdict(int)
+    files = files or {}
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         host = writer.get_extra_info("sockname")[0]
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                path = head.split(b" ", 2)[1].decode().split("?")[0]
+                target = head.split(b" ", 2)[1].decode()
+                path = target.split("?")[0]
                 arrivals[host].append(time.monotonic())
-                if path == "/robots.txt":
+                hits[f"{host} {target}"] += 1
+                if f"{host} {path}" in files:
+                    body, kind = files[f"{host} {path}"]
+                elif path == "/robots.txt":
                     body, kind = b"User-agent: *\nDisallow: /private/\n", b"text/plain"
                 elif path == "/__stats":
                     body, kind = json.dumps(arrivals).encode(), b"application/json"
+                elif path == "/__hits":
+                    body, kind = json.dumps(hits).encode(), b"application/json"
                 elif path == "/__reset":
                     arrivals.clear()
+                    hits.clear()
                     body, kind = b"ok", b"text/plain"
                 else:
                     n = int(path.rsplit("/", 1)[1]) if path[-1].isdigit() else 0
@@ -69,6 +82,8 @@ def _serve(port_queue: multiprocessing.Queue, pages: list[bytes]) -> None:
     async def main() -> None:
         first = await asyncio.start_server(handle, HOSTS[0], 0, backlog=1024)
         port = first.sockets[0].getsockname()[1]
+        for key, (body, kind) in files.items():
+            files[key] = (body.replace(b"@PORT@", str(port).encode()), kind)
         servers = [first] + [await asyncio.start_server(handle, h, port, backlog=1024)
                              for h in HOSTS[1:]]
         port_queue.put(port)
@@ -77,10 +92,11 @@ def _serve(port_queue: multiprocessing.Queue, pages: list[bytes]) -> None:
     asyncio.run(main())
 
 
-def start_server() -> tuple[multiprocessing.Process, int]:
+def start_server(files: dict[str, tuple[bytes, bytes]] | None = None,
+                 ) -> tuple[multiprocessing.Process, int]:
     pages = [gzip.decompress(p.read_bytes()) for p in sorted(AEB.glob("*.html.gz"))]
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    proc = multiprocessing.Process(target=_serve, args=(queue, pages), daemon=True)
+    proc = multiprocessing.Process(target=_serve, args=(queue, pages, files), daemon=True)
     proc.start()
     return proc, queue.get(timeout=30)
 
