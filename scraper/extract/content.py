@@ -65,6 +65,9 @@ _ANY_CLASS = "*"
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
+#: A list or table inside the article is a list of links (other stories) above this share
+#: of link text; below it, a list whose items each link a name or a bug is the article's.
+MAX_LIST_LINK_DENSITY = 0.8
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
 #: A standfirst is looked for this many blocks back from the article, after the headline...
@@ -168,7 +171,7 @@ def _link_list(block: Block, chain: list[int], tree: _Tree) -> bool:
     if block.tag in _HEADINGS or block.link_density <= MAX_LINK_DENSITY:
         return False
     if block.tag in ("li", "dt", "dd", "tr") and len(chain) > 1:
-        return tree.link_density(chain[1]) > MAX_LINK_DENSITY
+        return tree.link_density(chain[1]) > MAX_LIST_LINK_DENSITY
     return True
 
 

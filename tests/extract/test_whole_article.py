@@ -231,3 +231,15 @@ def test_a_table_set_in_a_figure_is_kept_and_a_photo_figure_is_not() -> None:
     text = extract_html(html).text
     assert "SWIFT (GBP) | Free deposit, 1 GBP withdrawal" in text
     assert "Fees as of May" not in text and "harbour at dawn" not in text
+
+
+def test_a_list_whose_items_each_link_a_bug_is_the_articles_and_a_link_list_is_not() -> None:
+    # Release notes: each item links its bug and its author (about 70% link text); a list
+    # of other stories is all links.
+    items = "".join(f"<li><a href='/u/{i}'>Contributor {i}</a> fixed <a href='/bug/{i}'>"
+                    f"the crash on start number {i}</a> in the sync code</li>" for i in range(6))
+    html = page(f"<article><h1>These weeks in Firefox</h1>{prose('Body', 3)}"
+                f"<ul class='fixes'>{items}</ul>{prose('Tail', 2)}</article>{RELATED}")
+    got = paragraphs(html)
+    assert sum(p.startswith("Contributor ") for p in got) == 6
+    assert not any("Another story" in p for p in got)
