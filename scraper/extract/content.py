@@ -65,6 +65,9 @@ _ANY_CLASS = "*"
 MIN_VOTING_CHARS = 25
 #: A block whose share of link text is higher than this is a link list, not prose.
 MAX_LINK_DENSITY = 0.5
+#: A paragraph inside the article is a link (to another story) above this share of link
+#: text: one that links a few names or sources is prose.
+MAX_PARAGRAPH_LINK_DENSITY = 0.65
 #: A list or table inside the article is a list of links (other stories) above this share
 #: of link text; below it, a list whose items each link a name or a bug is the article's.
 MAX_LIST_LINK_DENSITY = 0.8
@@ -166,13 +169,13 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
 def _link_list(block: Block, chain: list[int], tree: _Tree) -> bool:
     """Is the block (inside the article) part of a list of links? A paragraph is when
-    most of its text is link text; an item or a table row only when its whole list or
+    nearly all its text is link text; an item or a table row only when its whole list or
     table is (a list of changes that each name a bug report is the article's)."""
     if block.tag in _HEADINGS or block.link_density <= MAX_LINK_DENSITY:
         return False
     if block.tag in ("li", "dt", "dd", "tr") and len(chain) > 1:
         return tree.link_density(chain[1]) > MAX_LIST_LINK_DENSITY
-    return True
+    return block.link_density > MAX_PARAGRAPH_LINK_DENSITY
 
 
 def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None:

@@ -243,3 +243,16 @@ def test_a_list_whose_items_each_link_a_bug_is_the_articles_and_a_link_list_is_n
     got = paragraphs(html)
     assert sum(p.startswith("Contributor ") for p in got) == 6
     assert not any("Another story" in p for p in got)
+
+
+def test_a_paragraph_linking_its_sources_stays_and_a_lone_link_goes() -> None:
+    # more than half link text: two links to the firms he worked for
+    sourced = ("<p>He worked <a href='/a'>for ten years in the marketing department</a> of "
+               "the firm and later at <a href='/b'>its insurance arm in Hamburg</a> as a "
+               "spokesman.</p>")
+    lone = "<p><a href='/story/9'>Read the whole story about the harbour vote here</a></p>"
+    html = page(f"<article><h1>Council adopts new rules</h1>{prose('Body', 3)}{sourced}"
+                f"{lone}{prose('Tail', 2)}</article>")
+    text = extract_html(html).text
+    assert "its insurance arm in Hamburg" in text
+    assert "whole story" not in text
