@@ -87,7 +87,7 @@ MIN_CONTINUING_PROSE = 80
 #: ... when at least this share of its text is prose...
 CONTINUE_PROSE_SHARE = 0.6
 #: ... and no more than this share is link text.
-CONTINUE_LINK_DENSITY = 0.3
+CONTINUE_LINK_DENSITY = 0.2
 #: A short element (characters) between two parts of the article is kept with them.
 MAX_FILLER_CHARS = 200
 #: The region stops growing at an ancestor whose other text is more than this share of

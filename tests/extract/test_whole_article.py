@@ -256,3 +256,16 @@ def test_a_paragraph_linking_its_sources_stays_and_a_lone_link_goes() -> None:
     text = extract_html(html).text
     assert "its insurance arm in Hamburg" in text
     assert "whole story" not in text
+
+
+def test_a_sibling_of_linked_teasers_in_the_articles_style_does_not_continue_it() -> None:
+    # Teasers of other stories under the article, in the same <p> style, each a quarter
+    # link text: not more of the article.
+    teasers = "".join(f"<p>Other news {i}: the town also plans new parks, cycle lanes and "
+                      f"schools. <a href='/story/{i}'>Read the whole story here</a></p>"
+                      for i in range(4))
+    html = page(f"<article><h1>Council adopts new rules</h1>{part(prose('Body', 5))}"
+                f"<div class='box'>{teasers}</div></article>")
+    got = paragraphs(html)
+    assert numbered(got, "Body") == [1, 2, 3, 4, 5]
+    assert not any(p.startswith("Other news") for p in got)
