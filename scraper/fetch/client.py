@@ -228,9 +228,7 @@ class Fetcher:
             async with asyncio.timeout(s.total_timeout if into is None else None):
                 client = self._client_for(result.final_url)
                 async with client.stream("GET", result.final_url, headers=headers) as resp:
-                    delay = self.gate.delay_for(result.host)
-                    if delay:
-                        self.gate.defer(result.host, delay)
+                    self.gate.answered(result.host)
                     result.status = resp.status_code
                     result.headers = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code >= 400:

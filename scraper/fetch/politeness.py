@@ -44,6 +44,14 @@ class HostGate:
         least the delay apart)."""
         self._next[host] = max(self._next[host], time.monotonic() + seconds)
 
+    def answered(self, host: str) -> None:
+        """A response from `host` arrived: its next request starts no sooner than the
+        delay from now (so a request that left late on a slow new connection and one
+        that leaves on time on a warm one still reach the server the delay apart)."""
+        delay = self.delay_for(host)
+        if delay:
+            self.defer(host, delay)
+
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         """Hold one of the host's request slots, entered no earlier than its delay allows."""

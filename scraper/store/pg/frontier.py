@@ -18,7 +18,9 @@ import dataclasses
 import json
 import logging
 import time
+from collections import Counter
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from scraper.crawl.scheduler import Job
 from scraper.crawl.windows import Site
@@ -41,7 +43,7 @@ WITH next AS (
       AND (is_source OR NOT EXISTS (
           SELECT 1 FROM frontier s
           WHERE s.run = f.run AND s.root = f.root AND s.is_source AND s.state < 2))
-    ORDER BY is_source DESC, published DESC NULLS LAST, seq
+    ORDER BY is_source DESC, published DESC NULLS LAST, turn, seq
     LIMIT %(n)s FOR UPDATE SKIP LOCKED)
 UPDATE frontier f SET state = 1, worker = %(me)s,
     lease_until = now() + make_interval(secs => %(lease)s)
@@ -53,8 +55,13 @@ RETURNING f.url, f.root, f.depth, f.is_source, f.published, f.title, f."window"
 class SharedFrontier:
     """The run's jobs in PostgreSQL (see the module doc)."""
 
-    def __init__(self, db: Database, run: int, worker: str, lease: float) -> None:
+    def __init__(self, db: Database, run: int, worker: str, lease: float, *,
+                 done: set[str] | None = None) -> None:
+        """`done`: keys the state marks done in the commits of their records (filled by
+        `PgState`), which `task_done` then need not mark again."""
         self.db = db
+        self.done = done if done is not None else set()
+        self._turns: Counter[str] = Counter()  # jobs put per host (interleaves hosts)
         self.run = run
         self.worker = worker
         self.lease = lease
@@ -62,6 +69,7 @@ class SharedFrontier:
         self._claimed: list[Job] = []  # claimed, not handed out yet
         self._out = 0  # handed out, not done
         self._finished = asyncio.Event()
+        self._claiming = asyncio.Lock()
         self._renewed = time.monotonic()
         self._heartbeat: asyncio.Task | None = None
 
@@ -77,15 +85,25 @@ class SharedFrontier:
         if not jobs:
             return
         rows = [(self.run, job.key, job.url, job.root, job.depth, job.is_source,
-                 job.link.published, job.link.title, job.window) for job in jobs]
+                 job.link.published, job.link.title, job.window, self._turn(job))
+                for job in jobs]
 
         def work(conn) -> None:
             with conn.cursor() as cur:
                 cur.executemany(
                     'INSERT INTO frontier (run, key, url, root, depth, is_source, published, '
-                    'title, "window") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) '
+                    'title, "window", turn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) '
                     'ON CONFLICT DO NOTHING', rows)
         self.db.transaction("queue URLs", work)
+
+    def _turn(self, job: Job) -> int:
+        """The job's place among its host's (0, 1, 2, ...): jobs of one date (undated
+        ones) are handed out a host at a time in turn, not one host's all together,
+        which left the workers queueing at that host's gate while the others waited
+        (bench/scale.py, 4 workers, 0.2 s delay: 24 pages/s, 40 with the hosts mixed)."""
+        host = urlsplit(job.url).hostname or ""
+        self._turns[host] += 1
+        return self._turns[host]
 
     # --- taking jobs ---
 
@@ -94,6 +112,10 @@ class SharedFrontier:
         if self._heartbeat is None:
             self._heartbeat = asyncio.create_task(self._renew_forever())
         while True:
+            async with self._claiming:  # one claim at a time; the others take from it
+                if not self._claimed:  # in a thread: the loop goes on with the requests
+                    self._flush()
+                    self._claimed.extend(await asyncio.to_thread(self._claim, 4))
             job = self.take()
             if job is not None:
                 return job
@@ -102,10 +124,7 @@ class SharedFrontier:
             await asyncio.sleep(POLL)
 
     def take(self) -> Job | None:
-        """A job claimed for this worker now, or None."""
-        self._flush()
-        if not self._claimed:
-            self._claimed = self._claim(4)
+        """A job claimed for this worker and not handed out yet, or None."""
         if not self._claimed:
             return None
         self._out += 1
@@ -132,6 +151,10 @@ class SharedFrontier:
         while it is not). Not `handled` (its record could not be stored): it stays leased,
         and goes back to the others when the lease runs out."""
         self._out -= 1
+        if job.key in self.done:  # marked in the commit of its record
+            self.done.discard(job.key)
+            self._flush()
+            return
         if handled:
             self._flush()
             self.db.execute("UPDATE frontier SET state = 2 WHERE run = %s AND key = %s AND "

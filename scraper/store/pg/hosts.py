@@ -51,6 +51,10 @@ class SharedGate(HostGate):
         self.lease = lease
         self._known: set[str] = set()  # hosts with a row
 
+    def answered(self, host: str) -> None:
+        """Nothing to do here: the end of the request frees the host and sets its next
+        start (`_release`), for every worker."""
+
     def defer(self, host: str, seconds: float) -> None:
         super().defer(host, seconds)
         if seconds > 0:
@@ -67,16 +71,18 @@ class SharedGate(HostGate):
         slots = self._slots.setdefault(host, asyncio.Semaphore(self.per_host))
         async with slots:
             async with self._locks[host]:  # one local waiter at a time asks the database
-                while (wait := self._reserve(host)) > 0:
+                # In a thread, as below: the loop goes on with the other requests.
+                while (wait := await asyncio.to_thread(self._reserve, host)) > 0:
                     await asyncio.sleep(wait)
             try:
                 yield
             finally:
-                self._release(host)
+                if self.delay_for(host) > 0:
+                    await asyncio.to_thread(self._release, host)
 
     def _row(self, host: str) -> None:
         if host not in self._known:
-            self.db.execute("INSERT INTO hosts (host, next_at) VALUES (%s, '-infinity') "
+            self.db.execute("INSERT INTO hosts (host, next_at) VALUES (%s, to_timestamp(0)) "
                             "ON CONFLICT DO NOTHING", (host,), doing="note a host")
             self._known.add(host)
 
@@ -85,15 +91,18 @@ class SharedGate(HostGate):
         the seconds to wait before asking again."""
         self._row(host)
         delay = self.delay_for(host)
-        hold = self.hold if delay > 0 else 0.0  # no delay: requests need not take turns
+        if delay <= 0:  # no turns to take: only a Retry-After or backoff holds it back
+            left = self.db.one("SELECT extract(epoch FROM next_at - clock_timestamp()) FROM "
+                               "hosts WHERE host = %s", (host,), doing="read a host's delay")
+            return 0.0 if left is None or left <= 0 else float(left)
+        hold = self.hold
 
         def work(conn) -> float:
             won = conn.execute(
                 "UPDATE hosts SET next_at = clock_timestamp() + make_interval(secs => %s), "
-                "busy = CASE WHEN %s > 0 THEN %s END, "
-                "busy_until = clock_timestamp() + make_interval(secs => %s) "
+                "busy = %s, busy_until = clock_timestamp() + make_interval(secs => %s) "
                 "WHERE host = %s AND next_at <= clock_timestamp() AND (" + _FREE + ") "
-                "RETURNING 1", (delay, hold, self.worker, hold, host, self.lease)).fetchone()
+                "RETURNING 1", (delay, self.worker, hold, host, self.lease)).fetchone()
             if won:
                 return 0.0
             row = conn.execute(

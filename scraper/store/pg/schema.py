@@ -58,11 +58,12 @@ CREATE TABLE exports (
 CREATE TABLE frontier (
     run INTEGER NOT NULL, key TEXT NOT NULL, url TEXT NOT NULL, root TEXT NOT NULL,
     depth INTEGER NOT NULL, is_source BOOLEAN NOT NULL, published TIMESTAMPTZ,
-    title TEXT, "window" TIMESTAMPTZ, seq BIGSERIAL,
+    title TEXT, "window" TIMESTAMPTZ, turn INTEGER NOT NULL DEFAULT 0, seq BIGSERIAL,
     state SMALLINT NOT NULL DEFAULT 0,  -- 0 waiting, 1 leased, 2 done
     worker TEXT, lease_until TIMESTAMPTZ, validators TEXT,
     PRIMARY KEY (run, key));
-CREATE INDEX frontier_next ON frontier (run, state, is_source DESC, published DESC NULLS LAST, seq);
+CREATE INDEX frontier_next ON frontier
+    (run, state, is_source DESC, published DESC NULLS LAST, turn, seq);
 CREATE INDEX frontier_root ON frontier (run, root) WHERE is_source AND state < 2;
 CREATE TABLE run_workers (
     run INTEGER NOT NULL, worker TEXT NOT NULL, seen_at TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -65,6 +65,9 @@ class PgState:
         self._horizons: dict[str, float] = {}
         self._probes: dict[str, dict[str, bool]] = {}
         self._corpus: dict[str, tuple[int, bool]] = {}
+        self._marked: list[str] = []  # frontier keys the staged changes mark done
+        #: Frontier keys marked done by a commit of this worker (SharedFrontier reads it)
+        self.done_keys: set[str] = set()
         self._held = None  # the connection of an open transaction (reserve .. commit)
         self._keys: list[int] = []  # advisory locks it holds
 
@@ -128,12 +131,14 @@ class PgState:
             return
         psycopg = self.db._psycopg  # noqa: SLF001
         done = False
+        # Pipelined: the statements and the COMMIT go out together, one round trip
+        # instead of one each (bench/scale.py: commit 1.6 -> 1.0 ms at 100k documents).
         if self._held is not None:
             try:
-                with self._held.cursor() as cur:
+                with self._held.pipeline(), self._held.cursor() as cur:
                     for sql, params in statements:
                         cur.execute(sql, params)
-                self._held.execute("COMMIT")
+                    cur.execute("COMMIT")
                 done = True
             except psycopg.OperationalError as exc:
                 log.warning("%s: the database went away during a commit (%s); replaying it",
@@ -145,12 +150,14 @@ class PgState:
             self._release(rollback=not done)
         if not done:
             def work(conn) -> None:
-                with conn.cursor() as cur:
+                with conn.pipeline(), conn.cursor() as cur:
                     _lock(cur, keys)
                     for sql, params in statements:
                         cur.execute(sql, params)
             self.db.transaction("commit the state", work)
         self._staged = []
+        self.done_keys.update(self._marked)  # the frontier need not mark these again
+        self._marked = []
         self._fetched.clear()
         self._failures.clear()
         self._horizons.clear()
@@ -294,6 +301,7 @@ class PgState:
         if self.run_number:
             self._stage("UPDATE frontier SET state = 2 WHERE run = %s AND key = %s",
                         (self.run_number, key))
+            self._marked.append(key)
 
     # --- runs and failures ---
 
@@ -333,7 +341,8 @@ class PgState:
 
     def frontier(self) -> SharedFrontier:
         """The run's frontier, shared with the other workers (after `start_run`)."""
-        return SharedFrontier(self.db, self.run_number, self.worker, self.settings.lease)
+        return SharedFrontier(self.db, self.run_number, self.worker, self.settings.lease,
+                              done=self.done_keys)
 
     def failure(self, key: str) -> Failure | None:
         if key in self._failures:
