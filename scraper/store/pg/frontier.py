@@ -17,7 +17,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import time
 from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -70,7 +69,6 @@ class SharedFrontier:
         self._out = 0  # handed out, not done
         self._finished = asyncio.Event()
         self._claiming = asyncio.Lock()
-        self._renewed = time.monotonic()
         self._heartbeat: asyncio.Task | None = None
 
     # --- putting jobs ---
@@ -97,7 +95,7 @@ class SharedFrontier:
         self.db.transaction("queue URLs", work)
 
     def _turn(self, job: Job) -> int:
-        """The job's place among its host's (0, 1, 2, ...): jobs of one date (undated
+        """The job's place among its host's (1, 2, 3, ...): jobs of one date (undated
         ones) are handed out a host at a time in turn, not one host's all together,
         which left the workers queueing at that host's gate while the others waited
         (bench/scale.py, 4 workers, 0.2 s delay: 24 pages/s, 40 with the hosts mixed)."""
