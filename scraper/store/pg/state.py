@@ -186,8 +186,10 @@ class PgState:
         new = sorted(set(keys) - set(self._keys))
         if not new:
             return
+        opening = self._held is None
         self._keys = sorted({*self._keys, *new})
-        self._on_held(lambda cur: _lock(cur, new))
+        # Opening the transaction takes every key held; an open one takes the new ones.
+        self._on_held(lambda cur: None if opening else _lock(cur, new))
 
     def _on_held(self, work):
         """`work(cursor)` inside the held transaction (opened if needed). A lost connection
@@ -204,8 +206,8 @@ class PgState:
                     wait = max(0.1, min(10.0, deadline - time.monotonic()))
                     self._held = self.db._pool.getconn(timeout=wait)  # noqa: SLF001
                     self._keys = keys
-                    self._held.execute("BEGIN")
-                    with self._held.cursor() as cur:
+                    with self._held.pipeline(), self._held.cursor() as cur:  # one round trip
+                        cur.execute("BEGIN")
                         _lock(cur, self._keys)
                 with self._held.cursor() as cur:
                     return work(cur)
