@@ -22,6 +22,7 @@ import os
 import socket
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -69,6 +70,7 @@ class PgState:
         #: Frontier keys marked done by a commit of this worker (SharedFrontier reads it)
         self.done_keys: set[str] = set()
         self._held = None  # the connection of an open transaction (reserve .. commit)
+        self._looked: _Looked | None = None  # what `reserve` read for the check
         self._keys: list[int] = []  # advisory locks it holds
 
     @classmethod
@@ -166,7 +168,7 @@ class PgState:
 
     def _release(self, *, rollback: bool) -> None:
         """Give the held connection back (rolled back unless it committed)."""
-        conn, self._held, self._keys = self._held, None, []
+        conn, self._held, self._keys, self._looked = self._held, None, [], None
         if conn is None:
             return
         pool = self.db._pool  # noqa: SLF001
@@ -190,6 +192,8 @@ class PgState:
         self._keys = sorted({*self._keys, *new})
         # Opening the transaction takes every key held; an open one takes the new ones.
         self._on_held(lambda cur: None if opening else _lock(cur, new))
+        # What the check will ask, read at once under the locks: one round trip, not three.
+        self._looked = self._on_held(lambda cur: _look_up(cur, url_key, content_hash, bands))
 
     def _on_held(self, work):
         """`work(cursor)` inside the held transaction (opened if needed). A lost connection
@@ -234,11 +238,15 @@ class PgState:
         return self.db.rows(sql, params)
 
     def owner_of_url(self, url_key: str) -> str | None:
+        if self._looked is not None and self._looked.url_key == url_key:
+            return self._looked.url_owner
         rows = self._read("SELECT record_id FROM docs WHERE url64 = %s LIMIT 1",
                           (key64(url_key),))
         return rows[0][0] if rows else None
 
     def owner_of_hash(self, content_hash: str) -> str | None:
+        if self._looked is not None and self._looked.content_hash == content_hash:
+            return self._looked.hash_owner
         rows = self._read("SELECT record_id FROM docs WHERE hash64 = %s LIMIT 1",
                           (key64(content_hash),))
         return rows[0][0] if rows else None
@@ -246,6 +254,8 @@ class PgState:
     def candidates(self, bands: list[int]) -> Iterable[tuple[str, np.ndarray, int]]:
         if not bands:
             return []
+        if self._looked is not None and self._looked.bands == tuple(bands):
+            return self._looked.candidates
         rows = self._read("SELECT record_id, sig, size FROM docs WHERE id IN "
                           "(SELECT doc FROM bands WHERE key = ANY(%s))", (list(bands),))
         return [(rid, np.frombuffer(sig, dtype=np.uint32), size) for rid, sig, size in rows]
@@ -446,6 +456,33 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class _Looked:
+    """The index's answers for one record, read under its locks."""
+
+    url_key: str | None
+    content_hash: str | None
+    bands: tuple[int, ...]
+    url_owner: str | None
+    hash_owner: str | None
+    candidates: list[tuple[str, np.ndarray, int]]
+
+
+def _look_up(cur, url_key: str | None, content_hash: str | None, bands: list[int]) -> _Looked:
+    """The owners of the URL key and the text hash and the band candidates, in one query."""
+    rows = cur.execute(
+        "(SELECT 'u', record_id, NULL::bytea, 0 FROM docs WHERE url64 = %s LIMIT 1) "
+        "UNION ALL (SELECT 'h', record_id, NULL::bytea, 0 FROM docs WHERE hash64 = %s LIMIT 1) "
+        "UNION ALL (SELECT 'c', record_id, sig, size FROM docs WHERE id IN "
+        "(SELECT doc FROM bands WHERE key = ANY(%s)))",
+        (key64(url_key) if url_key else None, key64(content_hash) if content_hash else None,
+         list(bands))).fetchall()
+    found = {kind: rid for kind, rid, _, _ in rows if kind in "uh"}
+    return _Looked(url_key, content_hash, tuple(bands), found.get("u"), found.get("h"),
+                   [(rid, np.frombuffer(sig, dtype=np.uint32), size)
+                    for kind, rid, sig, size in rows if kind == "c"])
 
 
 def _lock(cur, keys: list[int]) -> None:
