@@ -104,7 +104,7 @@ def test_three_workers_share_the_crawl_each_article_once_and_politely(
 def test_a_killed_worker_and_a_restarted_database_lose_and_repeat_nothing(
         net: newsnet.Network, pg_server, pg_url: str, tmp_path: Path) -> None:
     config = tmp_path / "scraper.toml"
-    config.write_text(_config(3))
+    config.write_text(_config(8))
     workers = [_worker(net, pg_url, tmp_path / f"w{i}.jsonl", config) for i in range(3)]
     deadline = time.monotonic() + 60
     while _served(net) < 90:

@@ -5,7 +5,7 @@ The same interface as the in-process `scraper.crawl.scheduler.Frontier` (`put`, 
 `task_done`, `join`) and the same order: sources first, then articles newest first, an
 article only once no source of its root is waiting or being read. Each job is in the
 table once per run (by the one URL key), so every worker may offer it and only one gets
-it. A claimed job is leased for `lease` seconds, renewed every third of that while the
+it. A claimed job is leased for `lease` seconds, renewed every quarter of that while the
 worker lives; a killed worker's jobs go back to the others when their lease runs out.
 An article is marked done in the transaction that stores its record (`PgState.stage_fetch`),
 any other job when it is handled. The run is over when no job of it is waiting or leased.
@@ -178,7 +178,7 @@ class SharedFrontier:
 
     async def _renew_forever(self) -> None:
         while True:
-            await asyncio.sleep(self.lease / 3)
+            await asyncio.sleep(self.lease / 4)
             try:
                 await asyncio.to_thread(self.renew)
             except Exception as exc:  # noqa: BLE001 - the next call that needs the database says
