@@ -9,6 +9,7 @@ import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -317,8 +318,9 @@ def _meta_tags(tags) -> dict[str, str]:
     return found
 
 
-def _json_ld(scripts) -> dict:
-    """The first article-like JSON-LD object (found through @graph too), or {}."""
+def _ld_objects(scripts) -> Iterator[dict]:
+    """Every object of the page's JSON-LD scripts (through @graph too), in page order;
+    a script that is not JSON is passed over."""
     for script in scripts:
         if "ld+json" not in str(script.get("type", "")).lower():
             continue
@@ -327,11 +329,16 @@ def _json_ld(scripts) -> dict:
             data = json.loads(raw.strip().rstrip(";"), strict=False)
         except (ValueError, AttributeError):
             continue
-        for item in _walk_ld(data):
-            kind = item.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
-                return item
+        yield from _walk_ld(data)
+
+
+def _json_ld(scripts) -> dict:
+    """The first article-like JSON-LD object (found through @graph too), or {}."""
+    for item in _ld_objects(scripts):
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds):
+            return item
     return {}
 
 
@@ -542,18 +549,10 @@ def _in_comment(tag: Tag) -> bool:
 
 def _page_ld_date(scripts) -> str | None:
     """datePublished of any JSON-LD object (a WebPage's, where no article object is)."""
-    for script in scripts:
-        if "ld+json" not in str(script.get("type", "")).lower():
-            continue
-        raw = _LD_WRAPPER.sub("", script.string or script.get_text())
-        try:
-            data = json.loads(raw.strip().rstrip(";"), strict=False)
-        except (ValueError, AttributeError):
-            continue
-        for item in _walk_ld(data):
-            value = item.get("datePublished")
-            if isinstance(value, str) and _ISO_DAY.match(value.strip()):
-                return value.strip()
+    for item in _ld_objects(scripts):
+        value = item.get("datePublished")
+        if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+            return value.strip()
     return None
 
 
