@@ -658,7 +658,7 @@ def crawl(
       scraper crawl https://www.example.com/ --dry-run
       scraper crawl https://www.example.com/rss.xml -o news.jsonl
       scraper crawl https://example.com/sitemap.xml --since 2024-05-01 --max-pages 500
-      scraper crawl https://example.com/news/ --follow '/read/\d+' --depth 2
+      scraper crawl https://example.com/news/ --follow '/read/[0-9]+' --depth 2
       scraper crawl @sources.txt --state ~/.scraper -o news.jsonl -q --log-format json
     """
     from scraper.pipeline import run_crawl
