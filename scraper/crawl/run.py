@@ -77,6 +77,7 @@ class Crawl:
         self.scheduler = Scheduler(max_pages=settings.max_pages,
                                    max_sitemaps=settings.max_sitemaps)
         self._run = 0  # this run's number in the state (counts back-off between failures)
+        self._shared = None  # the frontier workers share, when the state has one
         self._incomplete: set[str] = set()  # roots with an article not handled
         # source URL key -> (its root, what the server said), saved once its root is done
         self._validators: dict[str, tuple[str, Validators]] = {}
@@ -91,9 +92,9 @@ class Crawl:
         if self.state is not None:
             with _writing():
                 self._run = self.state.start_run()
-                shared = self.state.frontier()
-            if shared is not None:  # workers on other machines share this run's jobs
-                self.scheduler.queue = shared
+                self._shared = self.state.frontier()
+            if self._shared is not None:  # workers on other machines share this run's jobs
+                self.scheduler.queue = self._shared
         for url in sources:
             self.scheduler.offer(Job(Link(url), url, 0, is_source=True))
         # Extraction always runs in worker processes: in threads it held the GIL the event
@@ -116,10 +117,9 @@ class Crawl:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             pool.shutdown(cancel_futures=True)
-            close = getattr(self.scheduler.queue, "close", None)
-            if close is not None:
-                close()
-        if hasattr(self.scheduler.queue, "leave"):
+            if self._shared is not None:
+                self._shared.close()
+        if self._shared is not None:
             self._leave_shared_run()
             return
         self._save_horizons()
@@ -132,9 +132,8 @@ class Crawl:
         if self.dry_run:
             return
         with _writing():
-            ended = self.scheduler.queue.leave(incomplete=self._incomplete,
-                                               validators=self._validators,
-                                               sites=self.windows.sites)
+            ended = self._shared.leave(incomplete=self._incomplete,
+                                       validators=self._validators, sites=self.windows.sites)
             if ended is not None:
                 self.windows.sites, incomplete = ended
                 self.windows.stage_horizons(incomplete)

@@ -16,8 +16,8 @@ import socket
 import time
 import zlib
 from collections.abc import Awaitable, Callable
-from typing import Protocol
 from types import TracebackType
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -370,7 +370,6 @@ class Fetcher:
         if delay:
             self.gate.set_delay(host.lower(), float(delay))
         return rules
-
 
     async def _shared_robots(self, origin: str) -> tuple[str | None, str | None] | None:
         """What another worker read of `origin`'s robots.txt (waiting while one reads it),
