@@ -26,6 +26,9 @@ from scraper.store.pg.database import Database
 #: not be read (the site down) is tried again sooner.
 ROBOTS_TTL = 3600.0
 PROBLEM_TTL = 60.0
+# rules read within ROBOTS_TTL, an unreachable file's problem within PROBLEM_TTL
+_FRESH = ("robots.fetched_at > now() - make_interval(secs => CASE WHEN robots.problem IS "
+          "NULL THEN %s ELSE %s END)")
 #: Longest wait between two looks at a host another worker is using (seconds).
 POLL = 0.25
 
@@ -138,19 +141,21 @@ class SharedRobots:
         """What a worker read within ROBOTS_TTL (an unreachable file: within
         PROBLEM_TTL), or None."""
         rows = self.db.rows("SELECT body, problem FROM robots WHERE origin = %s AND ready AND "
-                            "fetched_at > now() - make_interval(secs => CASE WHEN problem IS "
-                            "NULL THEN %s ELSE %s END)", (origin, ROBOTS_TTL, PROBLEM_TTL),
+                            + _FRESH, (origin, ROBOTS_TTL, PROBLEM_TTL),
                             doing="read robots.txt rules")
         return (rows[0][0], rows[0][1]) if rows else None
 
     def claim(self, origin: str) -> bool:
         """True: this worker reads the origin's robots.txt now (and `put`s it); False:
         another one is reading it (ask `get` again shortly)."""
+        # Not while fresh rules are there: another worker may have read and put them
+        # between this worker's `get` and its claim (seen in CI: one file read twice).
         rows = self.db.rows(
             "INSERT INTO robots (origin, loading_until) VALUES (%s, now() + make_interval("
             "secs => %s)) ON CONFLICT (origin) DO UPDATE SET loading_until = "
-            "excluded.loading_until WHERE robots.loading_until IS NULL OR "
-            "robots.loading_until < now() RETURNING 1", (origin, self.hold),
+            "excluded.loading_until WHERE (robots.loading_until IS NULL OR "
+            "robots.loading_until < now()) AND NOT (robots.ready AND " + _FRESH + ") "
+            "RETURNING 1", (origin, self.hold, ROBOTS_TTL, PROBLEM_TTL),
             doing="claim robots.txt")
         return bool(rows)
 
