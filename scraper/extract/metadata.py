@@ -191,7 +191,7 @@ def pick_title(page: PageMeta, url: str | None = None) -> str | None:
     if not title:
         return None
     title = strip_site_suffix(title, page.site, page.h1, page.canonical_url or url)
-    return _visible_headline(title, page) or title
+    return _visible_headline(title, page) or _headline_part(page, url) or title
 
 
 def _visible_headline(title: str, page: PageMeta) -> str | None:
@@ -217,6 +217,25 @@ def _visible_headline(title: str, page: PageMeta) -> str | None:
             and len(h1) <= _MAX_HEADLINE_CHARS and _shares_word(h1, page.titles) \
             and _fold(h1) not in _fold(title) and _fold(title) not in _fold(h1):
         return h1
+    return None
+
+
+def _headline_part(page: PageMeta, url: str | None) -> str | None:
+    """The <h1> that opens a metadata title, the rest being the site's or a section's
+    name ("Faire Lieferketten - Jugendwerk in Württemberg - EJW" over <h1>Faire
+    Lieferketten</h1>): a headline too short for `strip_site_suffix`'s test. Not an <h1>
+    that is the site's name (a logo: "Silicon Exposed: Open Verilog flow ..."), known by
+    the site's name or domain, or because the rest of the title is another title or <h1>
+    of the page. (An <h1> closing the title is most often the logo: "... | DimidoBlog".)"""
+    names = _site_names(page.site, page.canonical_url or url)
+    others = {_fold(t) for t in (*page.titles, *page.h1s)}
+    for h1 in page.h1s:
+        if not (key := _fold(h1)) or _names_site(h1, names):
+            continue
+        for title in page.titles:
+            for sep in _TITLE_SEPARATORS.finditer(title):
+                if _fold(title[:sep.start()]) == key and _fold(title[sep.end():]) not in others:
+                    return h1
     return None
 
 
@@ -260,14 +279,9 @@ def _strip_site(title: str, site: str | None, url: str | None) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    names = {_squash(site or "")}
-    if host := site_domain(url):
-        names |= {_squash(host), _squash(host.split(".")[0])}
-    names.discard("")
+    names = _site_names(site, url)
     for cut in (parts[-1], parts[0]):  # the site stands last, sometimes first
-        key = _squash(cut)
-        if key and any(key == name or (len(key) > 3 and (key in name or name in key))
-                       for name in names):
+        if _names_site(cut, names):
             rest = title.replace(cut, "", 1).strip(" |-–—:•·»")
             return rest or title
     # No name to compare with: a short Latin part at the end of a headline in another
@@ -278,6 +292,22 @@ def _strip_site(title: str, site: str | None, url: str | None) -> str:
             and rest and not _mostly_latin(rest):
         return rest
     return title
+
+
+def _site_names(site: str | None, url: str | None) -> set[str]:
+    """The site's name and its domain (whole, and its first label), squashed."""
+    names = {_squash(site or "")}
+    if host := site_domain(url):
+        names |= {_squash(host), _squash(host.split(".")[0])}
+    names.discard("")
+    return names
+
+
+def _names_site(text: str, names: set[str]) -> bool:
+    """Is `text` one of `names` (or, above three letters, part of one or holding one)?"""
+    key = _squash(text)
+    return bool(key) and any(key == name or (len(key) > 3 and (key in name or name in key))
+                             for name in names)
 
 
 def _headline_sized(text: str) -> bool:

@@ -126,3 +126,24 @@ def test_json_ld_in_a_cdata_section_is_read() -> None:
     assert page.title == "Court Blocks the Surveillance Rule"
     assert page.authors == ["Daniel Kahn Gillmor"]
     assert page.published == "2016-02-18T11:00:00-05:00"
+
+
+def test_a_short_h1_opening_the_title_is_the_headline() -> None:
+    """A two-word headline is too short to tell from a section name by size; that the
+    title opens with it, and goes on with what names no other title, tells."""
+    head = "<title>Faire Lieferketten - Evangelisches Jugendwerk in Württemberg - EJW</title>"
+    assert _title(head, "<h1>Faire Lieferketten</h1>") == "Faire Lieferketten"
+
+
+@pytest.mark.parametrize(("head", "h1", "url", "title"), [
+    # the rest of the title is the page's other title: the <h1> opening it is the blog's name
+    ("<title>Silicon Exposed: Open Verilog flow for programmable logic</title>"
+     "<meta property='og:title' content='Open Verilog flow for programmable logic'>",
+     "<h1>Silicon Exposed</h1>", None, "Open Verilog flow for programmable logic"),
+    # the <h1> is the domain's name (a logo)
+    ("<title>seelenradio » Nummer zwei: Leo</title>", "<h1>seelenradio</h1>",
+     "http://www.seelenradio.de/nummer-zwei-leo/", "Nummer zwei: Leo"),
+])
+def test_a_logo_h1_opening_the_title_is_not_the_headline(head: str, h1: str, url: str | None,
+                                                          title: str) -> None:
+    assert _title(head, h1, url) == title
