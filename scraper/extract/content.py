@@ -37,6 +37,9 @@ _STRONG = re.compile(
 #: ("cb-sidebar-right", "has-sidebar", "with-menu").
 _LAYOUT = re.compile(r"(?:sidebar|menu)[-_]?(?:left|right|on|off|open|closed)\b|"
                      r"\b(?:has|with|no|without)[-_]?(?:sidebar|menu)")
+#: A class name that says what the box has or lacks ("no_caption", "has-comments",
+#: "without-ads") names no box: it is not judged.
+_HAS_OR_LACKS = re.compile(r"(?:has|with|no|not|without)[-_]")
 #: Furniture only as a whole word of a class name ("figure", not "figures") and when the
 #: same class name has no content word in it ("entry-content-read-more" is the article).
 _WEAK_WORDS = frozenset((
@@ -71,12 +74,22 @@ MAX_PARAGRAPH_LINK_DENSITY = 0.65
 #: A list or table inside the article is a list of links (other stories) above this share
 #: of link text; below it, a list whose items each link a name or a bug is the article's.
 MAX_LIST_LINK_DENSITY = 0.8
+#: A heading this long (characters) is an item's text, not a photo's or a video's title.
+MIN_PROSE_HEADING_CHARS = 160
 #: A box named as furniture that holds more prose than this (characters) is a wrapper.
 MAX_FURNITURE_PROSE = 1000
 #: A standfirst is looked for this many blocks back from the article, after the headline...
 STANDFIRST_REACH = 8
-#: ... and has at least this many characters of text that is not a link.
+#: ... and has at least this many characters of text that is not a link...
 MIN_STANDFIRST_CHARS = 60
+#: ... and no more than this share of link text (or, ending as a sentence ends, the
+#: higher share: a standfirst that links a name or two; a dateline that links its
+#: authors ends in a name).
+MAX_STANDFIRST_LINK_DENSITY = 0.1
+MAX_SENTENCE_STANDFIRST_LINK_DENSITY = 0.2
+_SENTENCE_END = re.compile(r"[.!?…\"”»]\s*\Z")
+#: A block this many elements below an <h1> is its text ("<h1><div>Title</div></h1>").
+_HEADLINE_DEPTH = 3
 #: A region of fewer characters than this, holding less than this share of the page's
 #: prose, is a wrong turn (an author box or a teaser won): every prose block outside
 #: comments and sidebars is the article instead.
@@ -99,6 +112,10 @@ def furniture_level(tag: Tag) -> int:
     """How surely the element's class or id names page furniture: 3 always (comments),
     2 strong (share bars, related links ...), 1 weak (a meta or photo box), 0 not."""
     names = class_and_id(tag)
+    if tag.name == "form":
+        # a review or login form, its fields gone (or the page's wrapper: ASP.NET sets
+        # every page in one, which holds the article's worth and is not judged)
+        return max(1, _names_level(names)) if names else 1
     if not names or tag.name in ("html", "body"):
         return 0
     return _names_level(names)
@@ -109,6 +126,8 @@ def _names_level(names: str) -> int:
     # Pages repeat a few class strings hundreds of times: judge each once.
     level = 0
     for name in names.split():
+        if _HAS_OR_LACKS.match(name):
+            continue
         if _ALWAYS.search(name):
             return 3
         if _STRONG.search(name) and not _LAYOUT.search(name):
@@ -149,9 +168,11 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
             if key in chosen:
                 return not _link_list(block, chain, tree)
             # Inside the region even a weakly named box (a photo or meta box) goes, but
-            # not a sub-heading for its name ("subheading nav_section_1").
+            # not a sub-heading for its name ("subheading nav_section_1"), nor a heading
+            # as long as a paragraph (a listicle's item set in its photo's box).
             if tree.furniture(key, region_chars, weakest=1) and not (
-                    key == chain[0] and block.tag in _HEADINGS and tree.level[key] == 1):
+                    block.tag in _HEADINGS and tree.level[key] == 1
+                    and (key == chain[0] or len(block.text) >= MIN_PROSE_HEADING_CHARS)):
                 return False
         return False
 
@@ -186,16 +207,25 @@ def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None
         return
     start = kept.index(True)
     headline = next((i for i in range(start - 1, max(-1, start - 1 - STANDFIRST_REACH), -1)
-                     if blocks[i].tag == "h1"), None)
+                     if _in_headline(tree, i)), None)
     if headline is None:
         return
     for i in range(headline + 1, start):
         block = blocks[i]
+        linked = block.link_density
         if (len(block.text) - block.link_chars >= MIN_STANDFIRST_CHARS
-                and block.link_density <= 0.1 and block.tag not in _HEADINGS
+                and (linked <= MAX_STANDFIRST_LINK_DENSITY
+                     or linked <= MAX_SENTENCE_STANDFIRST_LINK_DENSITY
+                     and _SENTENCE_END.search(block.text))
+                and block.tag not in _HEADINGS
                 and not any(tree.furniture(key, tree.page_chars, weakest=1)
                             for key in tree.chains[i])):
             kept[i] = True
+
+
+def _in_headline(tree: _Tree, i: int) -> bool:
+    """Is block `i` the text of an <h1> (its own, or a block set in it)?"""
+    return any(tree.tags[key].name == "h1" for key in tree.chains[i][:_HEADLINE_DEPTH])
 
 
 def _fillers_with(children: list[Tag], kinds: list[str], chosen: set[int]) -> list[int]:

@@ -1,0 +1,100 @@
+"""Boxes inside and around the article body: what their names and tags say (a class that
+says what a box lacks, a form), and the headline and standfirst above the body."""
+
+from __future__ import annotations
+
+from scraper import extract_html
+
+SENTENCE = ("The council said on Tuesday that the new rules, drafted over two years with "
+            "residents and businesses, would take effect in the spring, and that it "
+            "expected the first results by the end of the year.")
+
+
+def prose(tag: str, n: int) -> str:
+    return "".join(f"<p>{tag} paragraph {i}: {SENTENCE}</p>" for i in range(1, n + 1))
+
+
+def page(body: str) -> str:
+    return ("<html><head><title>Council adopts new rules - The Gazette</title></head>"
+            "<body><header class='site-header'><a href='/'>The Gazette</a></header>"
+            f"<main>{body}</main>"
+            "<footer><p>© 2024 The Gazette. All rights reserved.</p></footer></body></html>")
+
+
+def test_a_class_saying_what_a_box_lacks_names_no_furniture() -> None:
+    # "no_caption" says the item has no caption; "has-comments" that comments follow
+    # elsewhere: neither box is a caption or a comment thread.
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='body'>{prose('Body', 6)}"
+                f"<div class='item no_caption'>{prose('Item', 2)}</div>"
+                f"<div class='item has-comments'>{prose('More', 1)}</div></div></article>")
+    text = extract_html(html).text
+    assert "Item paragraph 1:" in text and "Item paragraph 2:" in text
+    assert "More paragraph 1:" in text
+
+
+def test_a_heading_as_long_as_a_paragraph_stays_in_a_photo_item() -> None:
+    # A listicle's items, each a photo box ("item_image") with its long heading, then
+    # the item's text: the heading is the item's text; a short title in a photo box is
+    # not.
+    headings = [f"Step {i}: the mother of a woman who took pills bought online has "
+                "described how her daughter was burning up from the inside before she died in "
+                "hospital, and has asked the council to warn the town's schools."
+                for i in range(1, 5)]
+    items = "".join(f"<div class='entry item_image'><h2>{h}</h2></div>"
+                    f"<div class='entry item_text'>{prose(f'Item {i}', 1)}</div>"
+                    for i, h in enumerate(headings, 1))
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='list'>{items}"
+                "<div class='entry item_image'><h3>Gallery</h3></div></div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert all(h in got for h in headings)
+    assert "Item 4 paragraph 1: " + SENTENCE in got
+    assert "Gallery" not in got
+
+
+def test_a_review_form_in_the_article_goes() -> None:
+    # Its fields are gone before the page is judged; its labels and notes are no text
+    # of the article.
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='text'>{prose('Body', 6)}"
+                "<form class='review'><fieldset><h4>How do you rate this article?</h4>"
+                "<p>Please type the numbers shown in the picture into the field below, so "
+                "that we know you are a person and not a program.</p>"
+                "<input name='code'></fieldset></form></div></article>")
+    text = extract_html(html).text
+    assert "Body paragraph 6:" in text
+    assert "rate this article" not in text and "numbers shown" not in text
+
+
+def test_a_page_set_in_one_form_keeps_its_article() -> None:
+    # ASP.NET pages wrap the whole page in a <form>: that form is no review box.
+    html = ("<html><head><title>Council adopts new rules</title></head><body>"
+            "<form id='aspnetForm'><h1>Council adopts new rules</h1>"
+            f"<div class='text'>{prose('Body', 6)}</div></form></body></html>")
+    assert "Body paragraph 6:" in extract_html(html).text
+
+
+def test_a_standfirst_under_a_headline_set_in_a_block_is_kept() -> None:
+    # "<h1><div>...</div></h1>": the block is the headline's text all the same.
+    standfirst = ("The town’s biggest change to planning in thirty years passed by a single "
+                  "vote after a night of debate.")
+    html = page("<article><header><h1><div class='title'>Council adopts new rules</div></h1>"
+                f"<p class='excerpt'>{standfirst}</p>"
+                "<div class='byline'>By <a href='/staff/jane'>Jane Doe</a></div></header>"
+                f"<div class='article-body'>{prose('Body', 5)}</div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert got[0] == standfirst
+
+
+def test_a_standfirst_linking_a_name_is_kept_and_a_linked_dateline_is_not() -> None:
+    standfirst = ("The plan, which <a href='/mayor'>Mayor Jane Doe</a> put to the council in "
+                  "March, passed by a single vote after a night of debate.")
+    dateline = ("The Gazette | 04.05.2024 at 13:36 | Updated 05.05.2024 at 20:13 | By "
+                "<a href='/staff/joe'>Joe Bloggs</a> (with Ann Smith)")
+    html = page("<article><header><h1>Council adopts new rules</h1>"
+                f"<p class='excerpt'>{standfirst}</p><p class='meta'>{dateline}</p></header>"
+                f"<div class='article-body'>{prose('Body', 5)}</div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert got[0].startswith("The plan, which Mayor Jane Doe put")
+    assert not any("Updated 05.05.2024" in p for p in got)
