@@ -6,6 +6,7 @@ does not know: regional zone abbreviations (WIB = +07:00) and labels ("Diterbitk
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -146,10 +147,11 @@ class VisibleDates:
             if (line := self._line(i)) is not None:
                 yield line
 
-    def mentioned(self, day: str | None = None) -> str | None:
+    def mentioned(self, day: str | None = None, *, labelled: bool = False) -> str | None:
         """The publish date named inside the page's short lines (`find_date`): the first
         one labelled so ("Veröffentlicht am ..."), else the first unlabelled one, else the
-        first labelled as the last change ("Stand: ...", "Updated ..."); of `day` when given.
+        first labelled as the last change ("Stand: ...", "Updated ..."); of `day` when given;
+        only a labelled one when `labelled`.
         For pages whose date is in no structured data and on no line of its own."""
         languages = _languages(self._language, self._rules, FINDER_LANGUAGES)
         reader = _reader(languages)
@@ -166,7 +168,7 @@ class VisibleDates:
                 if kind == "published":
                     return value
                 first.setdefault(kind, value)
-        return first.get("") or first.get("modified")
+        return None if labelled else first.get("") or first.get("modified")
 
     def _mentions(self) -> Iterator[str]:
         """Short lines that may name a date, outside comments, navigation and lists of
@@ -183,16 +185,22 @@ class VisibleDates:
 
 
 def reconcile_published(structured: str | None, visible: Iterable[DateLine],
-                        url_date: str | None = None) -> str | None:
+                        url_date: str | None = None, others: Sequence[str] = ()) -> str | None:
     """The publish date from the structured value, checked against the date lines the
     page shows; else the first shown (with its time when a later line of the same day
     gives one); else one named among other words (`VisibleDates.mentioned`); else the
     date in the URL.
 
+    `others` are the other publish dates the structured data gives (a meta tag beside
+    JSON-LD, a <time>): where they name another day than `structured`, the one the page
+    shows wins (`_shown_of`).
+
     A date in the URL is written once, when the page is made; a structured or shown date
     more than a day from it is a template's (a sidebar's <time>, a stale year), and the
     URL's day wins, with the time a line of that day shows. (Closer dates are the same
     page's: updated, or republished a few days on.)"""
+    if structured and others:
+        structured = _shown_of(structured, others, visible)
     if structured and url_date and _days_apart(structured, url_date) > URL_TRUST_DAYS:
         return _first_shown(visible, url_date) or _mentioned(visible, url_date) or url_date
     if structured and has_time(structured):
@@ -204,6 +212,25 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
     if shown and url_date and _days_apart(shown, url_date) > URL_TRUST_DAYS:
         shown = None
     return shown or _mentioned(visible, url_date) or url_date
+
+
+def _shown_of(structured: str, others: Sequence[str], visible: Iterable[DateLine]) -> str:
+    """Of publish dates the structured data gives for different days (JSON-LD's first
+    stamp, a meta tag's republished one), the one the page shows: on its first date line,
+    or labelled as published among other words ("Veröffentlicht am ..."). `structured`
+    when the page shows neither, or shows its day."""
+    days = {value[:10] for value in others} - {structured[:10]}
+    if not days:
+        return structured
+    shown = [line.value[:10] for line in itertools.islice(visible, 1)]
+    if isinstance(visible, VisibleDates) and (named := visible.mentioned(labelled=True)):
+        shown.append(named[:10])
+    for day in shown:
+        if day == structured[:10]:
+            return structured
+        if day in days:
+            return next(value for value in others if value.startswith(day))
+    return structured
 
 
 def _mentioned(visible: Iterable[DateLine], day: str | None) -> str | None:

@@ -104,7 +104,8 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         authors=pick_authors((meta.authors, _not_editors(page.authors, meta.editors),
                               page.bylines, writers, meta.editors), rules,
                              site=page.site or meta.site, url=page.canonical_url or url),
-        published=told_locally(_published(structured, visible, page.url_date), html),
+        published=told_locally(_published(structured, visible, page.url_date,
+                                           page.published_others), html),
         modified=normalise_date(page.modified, languages=rules.date_languages) or meta.modified,
         language=language if body else None,
         image=page.image,
@@ -171,8 +172,9 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_writers: bool, know
 
 
 def _published(structured: str | None, visible: VisibleDates,
-               url_date: str | None) -> str | None:
+               url_date: str | None, others: list[str] | None = None) -> str | None:
     """Structured date, checked against the visible ones (`dates.reconcile_published`:
-    sites that print local time often stamp it as UTC or with no zone); else visible;
-    else from the URL."""
-    return reconcile_published(structured, visible, url_date)
+    sites that print local time often stamp it as UTC or with no zone, and of structured
+    dates for different days the shown one wins); else visible; else from the URL."""
+    others = [day for value in others or () if (day := normalise_date(value))]
+    return reconcile_published(structured, visible, url_date, others)

@@ -99,6 +99,9 @@ class PageMeta:
     h1s: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    #: the other publish dates the structured data gives, for days `published` does not
+    #: name (a meta tag beside JSON-LD's, a <time>'s): `dates.reconcile_published` weighs them
+    published_others: list[str] = field(default_factory=list)
     modified: str | None = None
     language: str | None = None
     canonical_url: str | None = None
@@ -140,6 +143,10 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
                             *(metas.get(k) for k in _PUBLISHED_META)) \
         or _first(_marked_date(index)) or _first(_page_ld_date(index.get("script", ()))) \
         or _time_tag(index.get("time", []))
+    if meta.published:
+        meta.published_others = _other_days(meta.published, (
+            ld.get("datePublished"), *(metas.get(k) for k in _PUBLISHED_META),
+            _time_tag(index.get("time", []), own=True)))
     meta.modified = _first(ld.get("dateModified"), *(metas.get(k) for k in _MODIFIED_META))
     meta.image = _first(_image(ld.get("image")), metas.get("og:image"),
                         metas.get("twitter:image"))
@@ -586,10 +593,28 @@ def _page_ld_date(scripts) -> str | None:
     return None
 
 
-def _time_tag(tags) -> str | None:
+def _other_days(published: str, values) -> list[str]:
+    """The values (strings only) that name a calendar day other than `published`'s, one
+    each. Read as ISO 8601 here: the other forms ("Tue Feb 20 2018") are left out."""
+    days = {published[:10]}
+    others = []
+    for value in values:
+        if isinstance(value, str) and _ISO_DAY.match(value := value.strip()) \
+                and value[:10] not in days:
+            days.add(value[:10])
+            others.append(value)
+    return others
+
+
+def _time_tag(tags, *, own: bool = False) -> str | None:
+    """The first of the page's first <time>s with an ISO date; with `own`, outside
+    comments, sidebars and lists of other stories (`_in_other_region`), whose dates are
+    other texts'. (As the last place a publish date is read from, any: the regions'
+    classes are too broad there, "hfeed", "widget".)"""
     for tag in tags[:5]:
         value = tag.get("datetime")
-        if value and re.match(r"\d{4}-\d{2}-\d{2}", str(value)):
+        if value and re.match(r"\d{4}-\d{2}-\d{2}", str(value)) \
+                and not (own and _in_other_region(tag)):
             return str(value)
     return None
 

@@ -1,0 +1,56 @@
+"""Structured publish dates that name different days (JSON-LD's first stamp, a meta
+tag's republished one, a <time>): the one the page shows is the page's date."""
+
+from __future__ import annotations
+
+from scraper import extract_html
+
+PROSE = "".join(f"<p>{text}</p>" for text in (
+    "Die Stadtwerke haben am Montag die neuen Preise für Strom und Gas vorgestellt, die "
+    "vom kommenden Monat an für alle Haushalte in der Region gelten sollen.",
+    "Wer bisher den Grundtarif bezahlt hat, muss mit rund acht Prozent mehr rechnen; für "
+    "Kunden mit einem Festpreisvertrag ändert sich bis zum Ende der Laufzeit nichts.",
+    "Die Verbraucherzentrale rät, die eigenen Verträge zu prüfen und Angebote zu vergleichen, "
+    "bevor die neuen Abschläge fällig werden.",
+))
+LD = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+      '"Neue Strompreise", "datePublished": "2022-01-04T07:29:00.000Z"}</script>')
+META = '<meta property="article:published_time" content="2022-01-06T08:29:34">'
+
+
+def _page(head: str, top: str, bottom: str = "") -> str:
+    return f"""<html lang="de"><head><title>Neue Strompreise</title>{head}</head><body>
+<article><h1>Neue Strompreise ab Juli</h1>{top}<div class="text">{PROSE}</div>{bottom}
+</article></body></html>"""
+
+
+def test_the_structured_date_the_page_shows_wins() -> None:
+    page = _page(LD + META, "<p class='date'>06.01.2022</p>")
+    assert extract_html(page).published.startswith("2022-01-06")
+
+
+def test_a_time_element_is_one_of_the_structured_dates() -> None:
+    head = '<meta property="og:article:published_time" content="2022-01-15">'
+    top = '<p><time datetime="2022-01-25">25.01.2022</time></p>'
+    assert extract_html(_page(head, top)).published == "2022-01-25"
+
+
+def test_the_first_structured_date_stays_when_the_page_shows_its_day() -> None:
+    page = _page(LD + META, "<p class='date'>04.01.2022</p>")
+    assert extract_html(page).published.startswith("2022-01-04")
+
+
+def test_the_first_structured_date_stays_when_the_page_shows_none() -> None:
+    assert extract_html(_page(LD + META, "")).published.startswith("2022-01-04")
+
+
+def test_a_comment_time_is_not_a_structured_date() -> None:
+    """The first date line is a reader's comment's: its <time> does not count."""
+    head = '<meta property="article:published_time" content="2012-06-30T00:48:32+00:00">'
+    comment = ('<ol class="comment-list"><li class="comment"><p><time '
+               'datetime="2014-01-15T23:36:38+01:00">15.01.2014</time></p>'
+               '<p>Schöner Beitrag, danke!</p></li></ol>')
+    page = f"""<html lang="de"><head><title>Neue Strompreise</title>{head}</head><body>
+<div>{comment}</div><article><h1>Neue Strompreise ab Juli</h1><div>{PROSE}</div></article>
+</body></html>"""
+    assert extract_html(page).published.startswith("2012-06-30")
