@@ -31,7 +31,7 @@ _ALWAYS = re.compile(r"comment(?!ed|ary|ator)|disqus|respond|replies|reply-?form
 _STRONG = re.compile(
     r"share|sharing|social|related|sidebar|outbrain|taboola|newsletter|subscri|"
     r"cookie|consent|footer|breadcrumb|navbar|menu|recommend|trending|popular|most-?read|"
-    r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|caption|credit|"
+    r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|autor|caption|credit|"
     r"tag-?list|keywords|baca-?juga|lihat-?juga|terkait|rekomendasi|read-?also")
 #: Layout modifiers that name a sidebar or menu beside the box, not the box itself
 #: ("cb-sidebar-right", "has-sidebar", "with-menu").
@@ -40,6 +40,10 @@ _LAYOUT = re.compile(r"(?:sidebar|menu)[-_]?(?:left|right|on|off|open|closed)\b|
 #: A class name that says what the box has or lacks ("no_caption", "has-comments",
 #: "without-ads") names no box: it is not judged.
 _HAS_OR_LACKS = re.compile(r"(?:has|with|no|not|without)[-_]")
+#: A blog post's own classes (WordPress's post_class: "post-27097 type-post
+#: status-publish category-news tag-comments author-jane"): its categories, tags and
+#: taxonomies name what the post is about, never a box.
+_POST_CLASS = re.compile(r"(?:^|\s)(?:type-post|status-publish)(?:\s|$)")
 #: Furniture only as a whole word of a class name ("figure", not "figures") and when the
 #: same class name has no content word in it ("entry-content-read-more" is the article).
 _WEAK_WORDS = frozenset((
@@ -124,6 +128,8 @@ def furniture_level(tag: Tag) -> int:
 @lru_cache(maxsize=4096)
 def _names_level(names: str) -> int:
     # Pages repeat a few class strings hundreds of times: judge each once.
+    if _POST_CLASS.search(names):
+        return 0
     level = 0
     for name in names.split():
         if _HAS_OR_LACKS.match(name):

@@ -98,3 +98,22 @@ def test_a_standfirst_linking_a_name_is_kept_and_a_linked_dateline_is_not() -> N
     got = extract_html(html).text.split("\n\n")
     assert got[0].startswith("The plan, which Mayor Jane Doe put")
     assert not any("Updated 05.05.2024" in p for p in got)
+
+
+def test_a_blog_posts_own_classes_name_its_topics_not_furniture() -> None:
+    # WordPress's post_class: the post's categories, tags and taxonomies ("autor-...",
+    # "tag-comments") say what it is about; the post is the article.
+    html = page("<div class='content'><article class='post-27 post type-post status-publish "
+                "category-sidebar tag-comments autor-jane-doe'><h1>Council adopts new rules"
+                f"</h1><div class='entry'>{prose('Body', 4)}</div></article></div>")
+    assert "Body paragraph 4:" in extract_html(html).text
+
+
+def test_an_authors_box_named_in_german_goes() -> None:
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='text'>{prose('Body', 6)}"
+                "<div class='artikel-autorbox'><p>Jane Doe leads the town desk and has "
+                "covered the council since 2010, when she moved back home.</p></div>"
+                "</div></article>")
+    text = extract_html(html).text
+    assert "Body paragraph 6:" in text and "covered the council" not in text
