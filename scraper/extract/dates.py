@@ -46,6 +46,8 @@ FINDER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "sv", "da", 
 URL_TRUST_DAYS = 31
 #: A line with more words than this is prose; a date in it is not the page's date.
 MAX_FINDER_WORDS = 24
+#: A paragraph opening with a date in its first this many words is dated by it.
+DATELINE_WORDS = 5
 #: Date lines a page shows that are read to check its structured date, at most: each
 #: costs dateparser ~0.5 ms, and a news page lists dozens (its sidebar's stories).
 MAX_VISIBLE_LINES = 24
@@ -156,9 +158,11 @@ class VisibleDates:
         languages = _languages(self._language, self._rules, FINDER_LANGUAGES)
         reader = _reader(languages)
         first: dict[str, str] = {}
-        for text in self._mentions():
+        for text, opening in self._mentions():
             end = 0
             while (found := reader.find(text, end)) is not None:
+                if opening and found.start > 1:
+                    break  # a paragraph's date counts only where it opens it
                 kind = _label_before(text[end:found.start], self._rules)
                 end = found.end
                 value = found.value + _zone_after(text, found, self._rules.zones)
@@ -170,12 +174,19 @@ class VisibleDates:
                 first.setdefault(kind, value)
         return None if labelled else first.get("") or first.get("modified")
 
-    def _mentions(self) -> Iterator[str]:
-        """Short lines that may name a date, outside comments, navigation and lists of
-        other stories: dates there are other texts'."""
+    def _mentions(self) -> Iterator[tuple[str, bool]]:
+        """Short lines that may name a date, and the opening words of longer paragraphs
+        (a dateline: "27.1.2022 - Bei der Erinnerung ...", "(21. November 2022) Die ..."),
+        with True for these; outside comments, navigation and lists of other stories:
+        dates there are other texts'."""
         for block in self._blocks:
-            if could_name_date(block.text) and not beside_article(block.container):
-                yield block.text
+            text = block.text
+            if could_name_date(text):
+                if not beside_article(block.container):
+                    yield text, False
+            elif _ANY_YEAR.search(head := " ".join(text.split(None, DATELINE_WORDS)[:DATELINE_WORDS])) \
+                    and not beside_article(block.container):
+                yield head, True
 
     def _line(self, i: int) -> DateLine | None:
         if i not in self._parsed:

@@ -183,3 +183,16 @@ def test_a_web_page_object_in_json_ld_gives_its_date_when_no_article_does() -> N
           '[{"@type": "WebPage", "name": "Neue Strompreise", '
           '"datePublished": "2014-03-17T01:44:37+00:00"}]}</script>')
     assert extract_html(_blog(ld, "")).published.startswith("2014-03-17")
+
+
+@pytest.mark.parametrize(("opening", "published"), [
+    ("27.1.2022 - Die Stadtwerke", "2022-01-27"),
+    ("(21. November 2022) Die Stadtwerke", "2022-11-21"),
+    # a date inside the paragraph is what it tells of, not when it was written
+    ("Die Stadtwerke haben am 27.1.2022", None),
+])
+def test_a_paragraph_opening_with_a_date_is_dated_by_it(opening: str, published) -> None:
+    """A press release's dateline opens its first paragraph; no other date is given."""
+    prose = GERMAN.replace("<p>Die Stadtwerke haben am Montag", f"<p>{opening}", 1)
+    assert opening in prose
+    assert extract_html(_blog("", "", prose=prose)).published == published
