@@ -65,6 +65,9 @@ _NOT_BYLINE_MARK = re.compile(r"bio|avatar|image|img|photo|pic|thumb|social|foll
 #: Regions whose bylines credit other articles (or commenters).
 _OTHER_REGION_TAGS = frozenset(("nav", "aside", "footer"))
 _PAGE_TAGS = frozenset(("body", "html", "[document]"))
+#: Layout classes that say a region has sidebars beside it ("has-double-sidebar",
+#: "has-left-sidebar has-right-sidebar"): the region is the page's main column.
+_HAS_SIDEBAR = re.compile(r"\b(?:has|with)-(?:[a-z]+-)?sidebars?\b", re.IGNORECASE)
 _OTHER_REGION = re.compile(r"related|(?<!has-)(?<!with-)sidebar"
                            # layout: "sidebar-right", "blog-sidebar-position-right"
                            r"(?![-_]?(?:pos\w*[-_])?(?:parent|left|right))|"
@@ -487,7 +490,8 @@ def _in_other_region(tag: Tag) -> bool:
         if parent.name in _OTHER_REGION_TAGS:
             return True
         attrs = parent.attrs
-        if attrs and _OTHER_REGION.search(f"{attrs.get('class', '')} {attrs.get('id', '')}"):
+        if attrs and _OTHER_REGION.search(marks := f"{attrs.get('class', '')} {attrs.get('id', '')}") \
+                and _OTHER_REGION.search(_HAS_SIDEBAR.sub(" ", marks)):
             return True
     return False
 

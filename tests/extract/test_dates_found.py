@@ -196,3 +196,10 @@ def test_a_paragraph_opening_with_a_date_is_dated_by_it(opening: str, published)
     prose = GERMAN.replace("<p>Die Stadtwerke haben am Montag", f"<p>{opening}", 1)
     assert opening in prose
     assert extract_html(_blog("", "", prose=prose)).published == published
+
+
+def test_a_column_with_sidebars_beside_it_is_no_sidebar() -> None:
+    """'has-double-sidebar' is the layout of the main column, whose date is the page's."""
+    page = _blog("", "<p>Veröffentlicht am 6. Mai 2014 von Anna Schmidt</p>")
+    page = page.replace('<div id="page">', '<div id="page" class="main-content has-double-sidebar">')
+    assert extract_html(page).published == "2014-05-06"
