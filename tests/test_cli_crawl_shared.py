@@ -26,7 +26,9 @@ DELAY = 0.1
 # Short leases: a killed worker's URLs come back within the test.
 def _config(lease: float) -> str:
     """Short leases where a killed worker's URLs must come back within the test."""
-    return f"[fetch]\nretries = 1\nbackoff = 0.2\n[state]\nlease = {lease}\nretry_for = 30\n"
+    # Short timeouts too: a killed worker's request holds its host that long (hosts._FREE)
+    return (f"[fetch]\nretries = 1\nbackoff = 0.2\nconnect_timeout = 1\ntotal_timeout = 4\n"
+            f"[state]\nlease = {lease}\nretry_for = 30\n")
 
 
 @pytest.fixture
@@ -57,10 +59,8 @@ def _served(net: newsnet.Network) -> int:
     return sum(len(site.server.times) for site in net.sites)
 
 
-def _check_network(net: newsnet.Network, records: list[dict], *, polite: bool = True) -> None:
-    """Every URL once, one original per story, politeness by the sites' clocks (not
-    checked across a SIGKILL and a server restart: one gap of 8 ms was seen there in CI,
-    not explained yet)."""
+def _check_network(net: newsnet.Network, records: list[dict]) -> None:
+    """Every URL once, one original per story, politeness by the sites' clocks."""
     urls = [r["url"] for r in records]
     assert len(urls) == len(set(urls)), "a record twice"
     assert set(urls) == net.urls
@@ -68,7 +68,7 @@ def _check_network(net: newsnet.Network, records: list[dict], *, polite: bool = 
     for group in net.groups:
         originals = [u for u in group if by_url[u]["duplicate_of"] is None]
         assert len(originals) == 1, (group, [by_url[u]["duplicate_of"] for u in group])
-    for site in net.sites if polite else ():
+    for site in net.sites:
         starts = sorted(t for t, _ in site.server.times)
         gaps = [b - a for a, b in zip(starts, starts[1:])]
         assert min(gaps) >= DELAY, (site.base, min(gaps))
@@ -108,7 +108,7 @@ def test_a_killed_worker_and_a_restarted_database_lose_and_repeat_nothing(
     config = tmp_path / "scraper.toml"
     config.write_text(_config(8))
     workers = [_worker(net, pg_url, tmp_path / f"w{i}.jsonl", config) for i in range(3)]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90  # loaded machines: two CPU-bound workers on 2 cores
     while _served(net) < 90:
         assert time.monotonic() < deadline
         time.sleep(0.01)
@@ -127,7 +127,11 @@ def test_a_killed_worker_and_a_restarted_database_lose_and_repeat_nothing(
     last = _worker(net, pg_url, tmp_path / "w3.jsonl", config)
     assert last.wait(timeout=120) == 0, last.stderr.read()
     records = _articles(pg_url)
-    _check_network(net, records, polite=False)
+    # polite across the kill and the restart too: a host whose holder never said its
+    # request ended is freed only after the request's timeouts (or the holder's death,
+    # seen on this machine), then the delay (an 8 ms gap in CI when a late heartbeat
+    # freed it while its live holder's request was arriving)
+    _check_network(net, records)
     assert run_cli("export", "--state", pg_url, "-o", str(part)).returncode == 0
     assert sorted(r["id"] for r in read_records(part)) == sorted(r["id"] for r in records)
 

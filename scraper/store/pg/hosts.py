@@ -8,9 +8,12 @@ after it. So the requests of N workers reach a host one at a time, each at least
 after the previous one was answered: by the site's own clock too, whatever the latency
 of each worker (spacing the starts alone let a request that left late on a slow new
 connection arrive just after the next one). One request in flight per host is what one
-polite crawler sends; the run's `per_host` still caps each worker. A worker killed during a
-request holds its host until its lease in the run runs out (or the fetch's timeouts). Retry-After and backoff
-(`defer`) push `next_at` back for every worker. Without a delay, only those apply.
+polite crawler sends; the run's `per_host` still caps each worker. A request that never
+said it ended (its worker was killed, or is alive but cut from the database) is taken to
+have lasted until `busy_until` (the fetch's timeouts; sooner for a dead worker of this
+machine, `state._free_dead_neighbours`), and the next one waits the delay after that: a
+late heartbeat frees no host (a live worker's request could still be arriving). Retry-After
+and backoff (`defer`) push `next_at` back for every worker. Without a delay, only those apply.
 """
 
 from __future__ import annotations
@@ -33,25 +36,22 @@ _FRESH = ("robots.fetched_at > now() - make_interval(secs => CASE WHEN robots.pr
 POLL = 0.25
 
 
-#: A host no worker holds: nobody, past the holder's time, or a holder that stopped
-#: renewing its place in the run (killed: its lease ran out).
-_FREE = ("busy IS NULL OR busy_until < clock_timestamp() OR NOT EXISTS (SELECT 1 FROM "
-         "run_workers w WHERE w.worker = hosts.busy AND w.left_at IS NULL AND w.seen_at > "
-         "clock_timestamp() - make_interval(secs => %s))")
+#: A host no worker holds: nobody, or a holder that never released it, whose request
+#: ended by `busy_until` at the latest, the delay (the parameter) ago.
+_FREE = "busy IS NULL OR busy_until + make_interval(secs => %s) <= clock_timestamp()"
 
 
 class SharedGate(HostGate):
     """A `HostGate` whose next start per host is kept in the database."""
 
     def __init__(self, db: Database, delay: float, per_host: int, *, worker: str,
-                 hold: float, lease: float) -> None:
-        """`hold`: the longest a request can take; `lease`: how long a worker that stopped
-        renewing its place in the run is taken to be alive (either frees its host)."""
+                 hold: float) -> None:
+        """`hold`: the longest a request can take (a holder that never released its host
+        frees it that long after its start, and the delay after that)."""
         super().__init__(delay, per_host)
         self.db = db
         self.worker = worker
         self.hold = hold
-        self.lease = lease
         self._known: set[str] = set()  # hosts with a row
 
     def answered(self, host: str) -> None:
@@ -105,12 +105,12 @@ class SharedGate(HostGate):
                 "UPDATE hosts SET next_at = clock_timestamp() + make_interval(secs => %s), "
                 "busy = %s, busy_until = clock_timestamp() + make_interval(secs => %s) "
                 "WHERE host = %s AND next_at <= clock_timestamp() AND (" + _FREE + ") "
-                "RETURNING 1", (delay, self.worker, hold, host, self.lease)).fetchone()
+                "RETURNING 1", (delay, self.worker, hold, host, delay)).fetchone()
             if won:
                 return 0.0
             row = conn.execute(
                 "SELECT extract(epoch FROM next_at - clock_timestamp()), NOT (" + _FREE + ") "
-                "FROM hosts WHERE host = %s", (self.lease, host)).fetchone()
+                "FROM hosts WHERE host = %s", (delay, host)).fetchone()
             if row is None:
                 return 0.001
             left, busy = float(row[0]), row[1]

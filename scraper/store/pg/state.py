@@ -349,7 +349,7 @@ class PgState:
         """The per-host next start and robots.txt, shared with the other workers."""
         hold = settings.connect_timeout + settings.total_timeout
         return (SharedGate(self.db, settings.delay, settings.per_host, worker=self.worker,
-                           hold=hold, lease=self.settings.lease), SharedRobots(self.db, hold))
+                           hold=hold), SharedRobots(self.db, hold))
 
     def frontier(self) -> SharedFrontier:
         """The run's frontier, shared with the other workers (after `start_run`)."""
@@ -432,8 +432,9 @@ class PgState:
 
 def _free_dead_neighbours(conn) -> None:
     """Workers of this machine that are gone (killed: their process no longer exists)
-    leave the run now, their jobs and hosts free at once, instead of when their leases
-    run out. Other machines' workers are judged by their leases only."""
+    leave the run now, their jobs free at once and their hosts the delay after now,
+    instead of when their leases and requests' timeouts run out. Other machines' workers
+    are judged by their leases (jobs) and their requests' timeouts (hosts) only."""
     host = socket.gethostname()
     for run, worker in conn.execute(
             "SELECT run, worker FROM run_workers WHERE left_at IS NULL AND worker LIKE %s",
@@ -445,7 +446,9 @@ def _free_dead_neighbours(conn) -> None:
                      (run, worker))
         conn.execute("UPDATE frontier SET state = 0, worker = NULL WHERE run = %s AND "
                      "worker = %s AND state = 1", (run, worker))
-        conn.execute("UPDATE hosts SET busy = NULL WHERE busy = %s", (worker,))
+        # its request ended by now: the next one the delay after (hosts._FREE)
+        conn.execute("UPDATE hosts SET busy_until = least(busy_until, clock_timestamp()) "
+                     "WHERE busy = %s", (worker,))
 
 
 def _alive(pid: int) -> bool:
