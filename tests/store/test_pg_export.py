@@ -13,17 +13,8 @@ import pytest
 
 from scraper.errors import AlreadyRunning, StateError, UsageError
 from scraper.store import read_records
-from scraper.store.pg.database import Database
 from scraper.store.pg.export import EXPORT_LOCK, export_articles, file_key
 from tests.store.pg_articles import article, ids_in, insert
-
-
-@pytest.fixture
-def db(pg_url: str):
-    database = Database(pg_url, retry_for=5)
-    database.migrate()
-    yield database
-    database.close()
 
 
 @pytest.fixture

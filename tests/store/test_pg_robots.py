@@ -1,18 +1,7 @@
 """robots.txt shared by the workers of a crawl on PostgreSQL: read by one, once."""
 from __future__ import annotations
 
-import pytest
-
-from scraper.store.pg.database import Database
 from scraper.store.pg.hosts import SharedRobots
-
-
-@pytest.fixture
-def db(pg_url: str):
-    database = Database(pg_url, retry_for=5)
-    database.migrate()
-    yield database
-    database.close()
 
 
 def test_one_worker_claims_an_origin_the_others_wait(db) -> None:
