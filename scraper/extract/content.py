@@ -64,6 +64,8 @@ _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li",
 _TABLES = frozenset(("table", "tbody", "thead", "tfoot"))
 _LISTS = frozenset(("ul", "ol", "dl", *_TABLES))
 _ITEMS = frozenset(("li", "dt", "dd", "tr"))
+#: Text outside <body> (a <title>) is a block of <html> or <head>.
+_OUTSIDE_BODY = frozenset(("html", "head"))
 #: In a paragraph style, stands for every class of its tag.
 _ANY_CLASS = "*"
 
@@ -184,6 +186,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
     kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
     _keep_standfirst(blocks, kept, tree)
+    _drop_closing_headings(blocks, kept)
     # A last check, as trafilatura falls back to a baseline: a short region that leaves
     # most of the page's prose out gives way to all of it.
     votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
@@ -227,6 +230,20 @@ def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None
                 and not any(tree.furniture(key, tree.page_chars, weakest=1)
                             for key in tree.chains[i])):
             kept[i] = True
+
+
+def _drop_closing_headings(blocks: list[Block], kept: list[bool]) -> None:
+    """A heading with nothing of the article after it titles what the page puts below
+    the article ("About the author", "Tags", "Your reactions"): it goes."""
+    closing = []
+    for i in range(len(blocks) - 1, -1, -1):
+        if kept[i] and blocks[i].tag not in _OUTSIDE_BODY:
+            if blocks[i].tag not in _HEADINGS:
+                for j in closing:
+                    kept[j] = False
+                return
+            closing.append(i)
+    # (headings alone, or with the page's <title>: they are the article, a list of titles)
 
 
 def _in_headline(tree: _Tree, i: int) -> bool:

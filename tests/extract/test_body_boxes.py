@@ -117,3 +117,18 @@ def test_an_authors_box_named_in_german_goes() -> None:
                 "</div></article>")
     text = extract_html(html).text
     assert "Body paragraph 6:" in text and "covered the council" not in text
+
+
+def test_a_heading_with_nothing_of_the_article_after_it_goes() -> None:
+    # "Tags" over a list of links, "About the author" over a bio box: the list and the
+    # box go, and so does the heading that titled them; a sub-heading inside stays.
+    html = page("<article><h1>Council adopts new rules</h1><div class='text'>"
+                f"{prose('Body', 3)}<h2>What happens next</h2>{prose('Next', 2)}"
+                "<h3>Tags</h3><ul>" + "".join(f"<li><a href='/tag/{t}'>{t}</a></li>"
+                                            for t in ("council", "planning", "town"))
+                + "</ul><h3>About the author</h3><div class='author-bio'><p>Jane Doe "
+                "covers the council.</p></div></div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert "What happens next" in got
+    assert got[-1].startswith("Next paragraph 2:")
+
