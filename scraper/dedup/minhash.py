@@ -19,10 +19,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
-from datasketch.minhash import _fmix
-
 from scraper.dedup.shingles import Shingler, fmix64
 from scraper.settings import DedupSettings
 
@@ -53,6 +49,8 @@ class SignatureParams:
     @cached_property
     def bands(self) -> tuple[int, int]:
         """(bands, rows per band), weighted 0.1 / 0.9 toward finding every true pair."""
+        from datasketch.lsh import _optimal_param  # see Signer: datasketch loads scipy
+
         return _optimal_param(self.lsh_threshold, self.num_perm, 0.1, 0.9)
 
     def describe(self) -> str:
@@ -71,6 +69,12 @@ class Signer:
     permutations, so build one per index (15 ms), not one per batch."""
 
     def __init__(self, params: SignatureParams) -> None:
+        # Imported here: datasketch loads scipy (0.6 s), which a command that only reads
+        # the state (`scraper export`) never needs.
+        from datasketch import MinHash
+        from datasketch.minhash import _fmix
+
+        self._fmix = _fmix
         self.params = params
         self.shingler = Shingler(params.shingle)
         a, b = MinHash(num_perm=params.num_perm, seed=params.seed,
@@ -88,7 +92,7 @@ class Signer:
         sizes = np.zeros(len(texts), dtype=np.int64)
         for lo, hi in _batches(texts):
             sets = self.shingler.shingle_sets(texts[lo:hi])
-            mixed = _fmix(sets.values, 32)  # datasketch's pre-mix of an input hash
+            mixed = self._fmix(sets.values, 32)  # datasketch's pre-mix of an input hash
             sizes[lo:hi] = sets.sizes()
             starts = sets.starts.tolist()
             for i in np.flatnonzero(sizes[lo:hi]).tolist():
