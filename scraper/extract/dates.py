@@ -114,6 +114,12 @@ def normalise_date(value: str | None, now: datetime | None = None,
     try:
         parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
+        # the common forms as the date finder reads them ("10.12.2022, 07:00:03" is the
+        # 10th of December in every language: dateparser's English reads it month first)
+        found = _reader(tuple(dict.fromkeys(languages))).find(value)
+        if found and found.start == 0 and found.end == len(value) and "." in value:
+            return found.value if _plausible(datetime.fromisoformat(found.value), now,
+                                             EARLIEST_WEB_YEAR) else None
         parsed = _dateparse(value, languages)
     if parsed is None or not _plausible(parsed, now, EARLIEST_WEB_YEAR):
         return None
