@@ -32,6 +32,8 @@ _MIN_UNSPACED_HEADLINE = 8
 #: <h1>s weighed as the visible headline, at most (a page's first ones), and the longest one.
 _MAX_H1S = 20
 _MAX_HEADLINE_CHARS = 200
+#: Words, at most, of a kicker set before the headline in its <h1> ("Klimaschutz :").
+_MAX_KICKER_WORDS = 6
 _NON_WORD = re.compile(r"\W+")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+(?=[,)])")
 #: What pages written as XHTML wrap a JSON-LD script in: "<![CDATA[ ... ]]>", "<!-- -->".
@@ -201,7 +203,8 @@ def pick_title(page: PageMeta, url: str | None = None) -> str | None:
     if not title:
         return None
     title = strip_site_suffix(title, page.site, page.h1, page.canonical_url or url)
-    return _visible_headline(title, page) or _headline_part(page, url) or title
+    title = _visible_headline(title, page) or _headline_part(page, url) or title
+    return _without_kicker(title, page, url)
 
 
 def _visible_headline(title: str, page: PageMeta) -> str | None:
@@ -247,6 +250,27 @@ def _headline_part(page: PageMeta, url: str | None) -> str | None:
                 if _fold(title[:sep.start()]) == key and _fold(title[sep.end():]) not in others:
                     return h1
     return None
+
+
+def _without_kicker(title: str, page: PageMeta, url: str | None) -> str:
+    """An <h1> that is a metadata title after a few words of its own is a kicker and the
+    headline ("Investitionen in IT-Sicherheit" over "Cyber-Angriffe: 20 Prozent ...",
+    "Klimaschutz : Bohren, bis es heiß wird"): the headline, as the <h1> spells it. Not
+    where a metadata title is the whole <h1> too, nor where the title's opening was cut
+    as the site's name."""
+    folded = {_fold(t) for t in page.titles}
+    if _fold(title) in folded:
+        return title
+    for full in page.titles:
+        headline = strip_site_suffix(full, page.site, None, page.canonical_url or url)
+        if not full.startswith(headline) or len(title) <= len(headline) \
+                or not title.endswith(headline):
+            continue
+        kicker = title[: -len(headline)]
+        if kicker[-1:].isspace() and kicker.strip(" :–-|") \
+                and len(kicker.split()) <= _MAX_KICKER_WORDS:
+            return headline
+    return title
 
 
 def _corroborated(titles: list[str], h1s: list[str]) -> str | None:

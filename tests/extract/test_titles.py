@@ -147,3 +147,19 @@ def test_a_short_h1_opening_the_title_is_the_headline() -> None:
 def test_a_logo_h1_opening_the_title_is_not_the_headline(head: str, h1: str, url: str | None,
                                                           title: str) -> None:
     assert _title(head, h1, url) == title
+
+
+def test_a_kicker_before_the_headline_in_its_h1_is_left_out() -> None:
+    head = ("<meta property='og:title' content='Cyber-Angriffe: 20 Prozent vom IT-Budget "
+            "in die Sicherheit - handwerk magazin'><meta property='og:site_name' "
+            "content='handwerk magazin'>")
+    h1 = ("<h1><span class='kicker'>Investitionen in IT-Sicherheit</span> "
+          "<span>Cyber-Angriffe: 20 Prozent vom IT-Budget in die Sicherheit</span></h1>")
+    assert _title(head, h1) == "Cyber-Angriffe: 20 Prozent vom IT-Budget in die Sicherheit"
+
+
+def test_an_h1_that_a_metadata_title_spells_out_keeps_its_opening() -> None:
+    head = ("<title>Energiewende Oberland: Klimavorreiter Oberland?</title>"
+            "<meta property='og:title' content='Klimavorreiter Oberland?'>")
+    h1 = "<h1>Energiewende Oberland: Klimavorreiter Oberland?</h1>"
+    assert _title(head, h1) == "Energiewende Oberland: Klimavorreiter Oberland?"
