@@ -64,6 +64,12 @@ _PARAGRAPHS = frozenset(("p", "pre", "blockquote", "td", "th", "dd", "dt", "li",
 _TABLES = frozenset(("table", "tbody", "thead", "tfoot"))
 _LISTS = frozenset(("ul", "ol", "dl", *_TABLES))
 _ITEMS = frozenset(("li", "dt", "dd", "tr"))
+#: A line set as a title is no longer than this (characters)...
+MAX_TITLE_CHARS = 40
+#: ... and does not end as a sentence or a clause does.
+_LINE_END = re.compile(r"[.!?…:;,\"”»)\]]\s*\Z")
+#: At most this many title lines close the article's region (more are its own lines).
+MAX_CLOSING_TITLES = 6
 #: Text outside <body> (a <title>) is a block of <html> or <head>.
 _OUTSIDE_BODY = frozenset(("html", "head"))
 #: In a paragraph style, stands for every class of its tag.
@@ -186,7 +192,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
 
     kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
     _keep_standfirst(blocks, kept, tree)
-    _drop_closing_headings(blocks, kept)
+    _drop_closing_titles(blocks, kept)
     # A last check, as trafilatura falls back to a baseline: a short region that leaves
     # most of the page's prose out gives way to all of it.
     votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
@@ -232,18 +238,30 @@ def _keep_standfirst(blocks: list[Block], kept: list[bool], tree: _Tree) -> None
             kept[i] = True
 
 
-def _drop_closing_headings(blocks: list[Block], kept: list[bool]) -> None:
-    """A heading with nothing of the article after it titles what the page puts below
-    the article ("About the author", "Tags", "Your reactions"): it goes."""
+def _drop_closing_titles(blocks: list[Block], kept: list[bool]) -> None:
+    """Headings and title lines with nothing of the article after them title what the
+    page puts below the article ("About the author", "Tags", "Your reactions"): they go.
+    More than `MAX_CLOSING_TITLES` of them are the article's own lines (a poem's or a
+    song's last verse, a list of titles)."""
     closing = []
     for i in range(len(blocks) - 1, -1, -1):
         if kept[i] and blocks[i].tag not in _OUTSIDE_BODY:
-            if blocks[i].tag not in _HEADINGS:
+            if not _title_like(blocks[i]):
                 for j in closing:
                     kept[j] = False
                 return
             closing.append(i)
+            if len(closing) > MAX_CLOSING_TITLES:
+                return
     # (headings alone, or with the page's <title>: they are the article, a list of titles)
+
+
+def _title_like(block: Block) -> bool:
+    """A heading, or a line set as one: short, in a box of its own (not a paragraph or
+    an item), and not ending as a sentence or a clause does."""
+    return block.tag in _HEADINGS or (block.tag not in _PARAGRAPHS
+                                      and len(block.text) <= MAX_TITLE_CHARS
+                                      and not _LINE_END.search(block.text))
 
 
 def _in_headline(tree: _Tree, i: int) -> bool:

@@ -132,3 +132,23 @@ def test_a_heading_with_nothing_of_the_article_after_it_goes() -> None:
     assert "What happens next" in got
     assert got[-1].startswith("Next paragraph 2:")
 
+
+
+def test_a_title_line_over_a_box_that_goes_goes_too() -> None:
+    # Set as a line of its own in a <div>, not as a heading: it titles the teasers.
+    teasers = "".join(f"<li><a href='/column/{i}'>Column number {i} on the town</a></li>"
+                      for i in range(4))
+    html = page("<article><h1>Council adopts new rules</h1><div class='text'>"
+                f"{prose('Body', 4)}<div class='box'><div class='title'>More columns in "
+                f"the Gazette</div><ul>{teasers}</ul></div></div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert got[-1].startswith("Body paragraph 4:")
+
+
+def test_a_songs_last_verse_in_short_lines_stays() -> None:
+    verse = [f"Only missing you line {i}" for i in range(1, 9)]
+    html = page("<article><h1>Only missing you</h1><div class='lyrics'>"
+                f"{prose('Intro', 3)}" + "".join(f"<div>{line}</div>" for line in verse)
+                + "</div></article>")
+    got = extract_html(html).text.split("\n\n")
+    assert got[-len(verse):] == verse
