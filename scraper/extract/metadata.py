@@ -35,6 +35,7 @@ _MAX_HEADLINE_CHARS = 200
 #: Words, at most, of a kicker set before the headline in its <h1> ("Klimaschutz :").
 _MAX_KICKER_WORDS = 6
 _NON_WORD = re.compile(r"\W+")
+_NO_SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_COMMA = re.compile(r"\s+(?=[,)])")
 #: What pages written as XHTML wrap a JSON-LD script in: "<![CDATA[ ... ]]>", "<!-- -->".
 _LD_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
@@ -221,7 +222,10 @@ def _visible_headline(title: str, page: PageMeta) -> str | None:
     spelled = {_fold(t) for t in page.titles}
     for h1 in h1s:
         if _fold(h1) in spelled:
-            return h1
+            # spaced as the metadata spells it, where only spaces differ: text joined
+            # across inline tags gains some ("Frauen im THW</span> : Vergangenheit")
+            squeezed = _NO_SPACE.sub("", h1)
+            return next((t for t in page.titles if _NO_SPACE.sub("", t) == squeezed), h1)
     letters = _NON_WORD.sub("", title)
     for h1 in h1s:
         if _NON_WORD.sub("", h1) == letters:

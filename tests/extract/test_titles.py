@@ -163,3 +163,13 @@ def test_an_h1_that_a_metadata_title_spells_out_keeps_its_opening() -> None:
             "<meta property='og:title' content='Klimavorreiter Oberland?'>")
     h1 = "<h1>Energiewende Oberland: Klimavorreiter Oberland?</h1>"
     assert _title(head, h1) == "Energiewende Oberland: Klimavorreiter Oberland?"
+
+
+def test_an_h1_joined_across_tags_is_spaced_as_the_metadata_spells_it() -> None:
+    head = "<meta property='og:title' content='Frauen im THW: Vergangenheit und Zukunft'>"
+    h1 = "<h1><span>Frauen im THW</span><span>:</span> Vergangenheit und Zukunft</h1>"
+    assert _title(head, h1) == "Frauen im THW: Vergangenheit und Zukunft"
+    # French sets a space before the colon: where the metadata does too, it stays
+    head = "<meta property='og:title' content='Retraites : le gouvernement recule encore'>"
+    assert _title(head, "<h1>Retraites : le gouvernement recule encore</h1>") == \
+        "Retraites : le gouvernement recule encore"
