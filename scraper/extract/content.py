@@ -68,7 +68,9 @@ _ITEMS = frozenset(("li", "dt", "dd", "tr"))
 MAX_TITLE_CHARS = 40
 #: ... and does not end as a sentence or a clause does.
 _LINE_END = re.compile(r"[.!?…:;,\"”»)\]]\s*\Z")
-#: At most this many title lines close the article's region (more are its own lines).
+#: A dateline, set apart from the paragraph it opens, ends in a dash.
+_DATELINE_END = re.compile(r"[-–—]\s*\Z")
+#: At most this many title lines open or close the article's region (more are its own lines).
 MAX_CLOSING_TITLES = 6
 #: Text outside <body> (a <title>) is a block of <html> or <head>.
 _OUTSIDE_BODY = frozenset(("html", "head"))
@@ -193,6 +195,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     kept = [keep(b, chain) for b, chain in zip(blocks, tree.chains)]
     _keep_standfirst(blocks, kept, tree)
     _drop_closing_titles(blocks, kept)
+    _drop_opening_lines(blocks, kept)
     # A last check, as trafilatura falls back to a baseline: a short region that leaves
     # most of the page's prose out gives way to all of it.
     votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
@@ -254,6 +257,24 @@ def _drop_closing_titles(blocks: list[Block], kept: list[bool]) -> None:
             if len(closing) > MAX_CLOSING_TITLES:
                 return
     # (headings alone, or with the page's <title>: they are the article, a list of titles)
+
+
+def _drop_opening_lines(blocks: list[Block], kept: list[bool]) -> None:
+    """Title lines before the article's first paragraph or heading are the page's
+    labels over it (a section's name, "5 min read", a date): they go. A dateline
+    ("Jakarta -") opens the first paragraph; more than `MAX_CLOSING_TITLES` lines are
+    the article's own."""
+    opening = []
+    for i, block in enumerate(blocks):
+        if kept[i] and block.tag not in _OUTSIDE_BODY:
+            if block.tag in _HEADINGS or not _title_like(block) \
+                    or _DATELINE_END.search(block.text):
+                for j in opening:
+                    kept[j] = False
+                return
+            opening.append(i)
+            if len(opening) > MAX_CLOSING_TITLES:
+                return
 
 
 def _title_like(block: Block) -> bool:

@@ -152,3 +152,13 @@ def test_a_songs_last_verse_in_short_lines_stays() -> None:
                 + "</div></article>")
     got = extract_html(html).text.split("\n\n")
     assert got[-len(verse):] == verse
+
+
+def test_label_lines_over_the_article_go_and_a_dateline_stays() -> None:
+    html = page("<article><h1>Council adopts new rules</h1><div class='text'>"
+                "<div class='kicker'>Town &amp; Country</div><div class='read-time'>5 min "
+                f"read</div><div class='place'>Springfield -</div>{prose('Body', 4)}</div>"
+                "</article>")
+    got = extract_html(html).text.split("\n\n")
+    assert got[0].startswith("Springfield - Body paragraph 1:")
+    assert not any(p in ("Town & Country", "5 min read") for p in got)
