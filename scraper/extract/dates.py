@@ -46,6 +46,13 @@ FINDER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "sv", "da", 
 URL_TRUST_DAYS = 31
 #: A line with more words than this is prose; a date in it is not the page's date.
 MAX_FINDER_WORDS = 24
+#: A date with a two-digit year ("31.10.23") is read on lines of this many words at most,
+#: where it opens or closes the line.
+SHORT_YEAR_WORDS = 8
+_MAX_SHORT_YEAR_LINE = 80
+_SHORT_DATE = r"(?P<dd>0?[1-9]|[12]\d|3[01])\.(?P<mm>0?[1-9]|1[0-2])\.(?P<yy>\d{2})"
+_SHORT_YEAR_END = re.compile(rf"(?:^|\s){_SHORT_DATE}\s*$")
+_SHORT_YEAR_START = re.compile(rf"^{_SHORT_DATE}(?=\s|$)")
 #: A paragraph opening with a date in its first this many words is dated by it.
 DATELINE_WORDS = 5
 #: Date lines a page shows that are read to check its structured date, at most: each
@@ -194,6 +201,25 @@ class VisibleDates:
                     and not beside_article(block.container):
                 yield head, True
 
+    def with_short_year(self) -> str | None:
+        """A date with a two-digit year opening or closing a short line ("Von: Björn
+        Jahner | 31.10.23", "23.09.22"), day first, outside comments, navigation and lists
+        of other stories: the last resort, where no line names a four-digit year."""
+        for block in self._blocks:
+            text = block.text
+            if len(text) > _MAX_SHORT_YEAR_LINE or len(text.split()) > SHORT_YEAR_WORDS:
+                continue
+            m = _SHORT_YEAR_END.search(text) or _SHORT_YEAR_START.match(text)
+            if m is None or beside_article(block.container):
+                continue
+            try:
+                when = datetime(2000 + int(m["yy"]), int(m["mm"]), int(m["dd"]))
+            except ValueError:
+                continue
+            if _plausible(when, None, EARLIEST_WEB_YEAR):
+                return when.date().isoformat()
+        return None
+
     def _line(self, i: int) -> DateLine | None:
         if i not in self._parsed:
             line = parse_date_line(self._texts[i], self._rules, self._language)
@@ -228,7 +254,8 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
         return shown if shown and shown.startswith(structured) else structured
     if shown and url_date and _days_apart(shown, url_date) > URL_TRUST_DAYS:
         shown = None
-    return shown or _mentioned(visible, url_date) or url_date
+    return shown or _mentioned(visible, url_date) or url_date or (
+        visible.with_short_year() if isinstance(visible, VisibleDates) else None)
 
 
 def _shown_of(structured: str, others: Sequence[str], visible: Iterable[DateLine]) -> str:

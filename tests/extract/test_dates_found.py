@@ -203,3 +203,14 @@ def test_a_column_with_sidebars_beside_it_is_no_sidebar() -> None:
     page = _blog("", "<p>Veröffentlicht am 6. Mai 2014 von Anna Schmidt</p>")
     page = page.replace('<div id="page">', '<div id="page" class="main-content has-double-sidebar">')
     assert extract_html(page).published == "2014-05-06"
+
+
+@pytest.mark.parametrize(("line", "published"), [
+    ("Von: Björn Jahner | 31.10.23", "2023-10-31"),
+    ("23.09.22", "2022-09-23"),
+    # a version number inside a line is no date
+    ("Version 2.1.22 ist erschienen und behebt Fehler", None),
+])
+def test_a_two_digit_year_closing_a_short_line(line: str, published) -> None:
+    """The last resort: nothing else dates the page."""
+    assert extract_html(_blog("", f"<p>{line}</p>")).published == published
