@@ -135,7 +135,8 @@ def read_metadata(index: dict[str, list[Tag]], url: str | None = None) -> PageMe
         _first(ld.get("headline")), metas.get("og:title"), metas.get("twitter:title"),
         _text(title[0]) if title else None) if t]
     # text joined across inline tags gains a space before a comma ("Metroid</a> , One")
-    meta.h1s = [_SPACE_BEFORE_COMMA.sub("", tidy(unescape_entities(t)))
+    # ... and a heading's permalink mark ("Evolve: Shared Mutable History ¶", Sphinx)
+    meta.h1s = [_SPACE_BEFORE_COMMA.sub("", tidy(unescape_entities(t))).rstrip(" ¶")
                 for tag in h1[:_MAX_H1S] if (t := _text(tag))] if h1 else []
     meta.site = _first(metas.get("og:site_name"), _name(ld.get("publisher")),
                        metas.get("application-name"))
@@ -204,7 +205,10 @@ def pick_title(page: PageMeta, url: str | None = None) -> str | None:
     if not title:
         return None
     title = strip_site_suffix(title, page.site, page.h1, page.canonical_url or url)
-    title = _visible_headline(title, page) or _headline_part(page, url) or title
+    part = _headline_part(page, url)
+    title = _visible_headline(title, page) or part or title
+    if part and _closes_title(title, page):
+        title = part  # the <h1> closing the title is the logo: another one opens it
     return _without_kicker(title, page, url)
 
 
@@ -242,10 +246,10 @@ def _headline_part(page: PageMeta, url: str | None) -> str | None:
     name ("Faire Lieferketten - Jugendwerk in Württemberg - EJW" over <h1>Faire
     Lieferketten</h1>): a headline too short for `strip_site_suffix`'s test. Not an <h1>
     that is the site's name (a logo: "Silicon Exposed: Open Verilog flow ..."), known by
-    the site's name or domain, or because the rest of the title is another title or <h1>
-    of the page. (An <h1> closing the title is most often the logo: "... | DimidoBlog".)"""
+    the site's name or domain, or because the rest of the title is another of its titles.
+    (An <h1> closing the title is most often the logo: "... | DimidoBlog".)"""
     names = _site_names(page.site, page.canonical_url or url)
-    others = {_fold(t) for t in (*page.titles, *page.h1s)}
+    others = {_fold(t) for t in page.titles}
     for h1 in page.h1s:
         if not (key := _fold(h1)) or _names_site(h1, names):
             continue
@@ -254,6 +258,14 @@ def _headline_part(page: PageMeta, url: str | None) -> str | None:
                 if _fold(title[:sep.start()]) == key and _fold(title[sep.end():]) not in others:
                     return h1
     return None
+
+
+def _closes_title(text: str, page: PageMeta) -> bool:
+    """Does a metadata title end with `text` after a separator ("Kleine Schafskunde |
+    Mäscot das Schaf - Webcomic")?"""
+    key = _fold(text)
+    return any(_fold(title[sep.end():]) == key for title in page.titles
+               for sep in _TITLE_SEPARATORS.finditer(title))
 
 
 def _without_kicker(title: str, page: PageMeta, url: str | None) -> str:

@@ -173,3 +173,23 @@ def test_an_h1_joined_across_tags_is_spaced_as_the_metadata_spells_it() -> None:
     head = "<meta property='og:title' content='Retraites : le gouvernement recule encore'>"
     assert _title(head, "<h1>Retraites : le gouvernement recule encore</h1>") == \
         "Retraites : le gouvernement recule encore"
+
+
+@pytest.mark.parametrize(("head", "h1s", "title"), [
+    # the first <h1> is the blog's name, closing the title; the second opens it
+    ("<title>Kleine Schafskunde | Mäscot das Schaf – Webcomic</title>",
+     "<h1>Mäscot das Schaf – Webcomic</h1><h1>Kleine Schafskunde</h1>", "Kleine Schafskunde"),
+    # the logo <h1> is what the rest of the title is: the headline still opens it
+    ("<title>Paris Haute Couture SS14: Serkan Cura | modabot</title>",
+     "<h1>modabot</h1><h1>Paris Haute Couture SS14: Serkan Cura</h1>",
+     "Paris Haute Couture SS14: Serkan Cura"),
+])
+def test_a_logo_h1_closing_the_title_gives_way_to_the_one_opening_it(head: str, h1s: str,
+                                                                     title: str) -> None:
+    assert _title(head, h1s) == title
+
+
+def test_a_headings_permalink_mark_is_not_in_the_title() -> None:
+    head = "<title>Evolve: Shared Mutable History</title>"
+    h1 = '<h1>Evolve: Shared Mutable History<a class="headerlink" href="#evolve">¶</a></h1>'
+    assert _title(head, h1) == "Evolve: Shared Mutable History"
