@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 
 from bs4 import Tag
@@ -246,16 +247,8 @@ def _drop_closing_titles(blocks: list[Block], kept: list[bool]) -> None:
     page puts below the article ("About the author", "Tags", "Your reactions"): they go.
     More than `MAX_CLOSING_TITLES` of them are the article's own lines (a poem's or a
     song's last verse, a list of titles)."""
-    closing = []
-    for i in range(len(blocks) - 1, -1, -1):
-        if kept[i] and blocks[i].tag not in _OUTSIDE_BODY:
-            if not _title_like(blocks[i]):
-                for j in closing:
-                    kept[j] = False
-                return
-            closing.append(i)
-            if len(closing) > MAX_CLOSING_TITLES:
-                return
+    _drop_title_run(blocks, kept, range(len(blocks) - 1, -1, -1),
+                    lambda block: not _title_like(block))
     # (headings alone, or with the page's <title>: they are the article, a list of titles)
 
 
@@ -264,16 +257,24 @@ def _drop_opening_lines(blocks: list[Block], kept: list[bool]) -> None:
     labels over it (a section's name, "5 min read", a date): they go. A dateline
     ("Jakarta -") opens the first paragraph; more than `MAX_CLOSING_TITLES` lines are
     the article's own."""
-    opening = []
-    for i, block in enumerate(blocks):
-        if kept[i] and block.tag not in _OUTSIDE_BODY:
-            if block.tag in _HEADINGS or not _title_like(block) \
-                    or _DATELINE_END.search(block.text):
-                for j in opening:
+    _drop_title_run(blocks, kept, range(len(blocks)),
+                    lambda block: block.tag in _HEADINGS or not _title_like(block)
+                    or bool(_DATELINE_END.search(block.text)))
+
+
+def _drop_title_run(blocks: list[Block], kept: list[bool], order: range,
+                    ends: Callable[[Block], bool]) -> None:
+    """Unkeep the kept blocks met in `order` before the first one that `ends` the run,
+    unless there are more than `MAX_CLOSING_TITLES` of them or nothing ends it."""
+    run = []
+    for i in order:
+        if kept[i] and blocks[i].tag not in _OUTSIDE_BODY:
+            if ends(blocks[i]):
+                for j in run:
                     kept[j] = False
                 return
-            opening.append(i)
-            if len(opening) > MAX_CLOSING_TITLES:
+            run.append(i)
+            if len(run) > MAX_CLOSING_TITLES:
                 return
 
 

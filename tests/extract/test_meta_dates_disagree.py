@@ -4,15 +4,9 @@ tag's republished one, a <time>): the one the page shows is the page's date."""
 from __future__ import annotations
 
 from scraper import extract_html
+from tests.extract.test_dates_found import GERMAN
 
-PROSE = "".join(f"<p>{text}</p>" for text in (
-    "Die Stadtwerke haben am Montag die neuen Preise für Strom und Gas vorgestellt, die "
-    "vom kommenden Monat an für alle Haushalte in der Region gelten sollen.",
-    "Wer bisher den Grundtarif bezahlt hat, muss mit rund acht Prozent mehr rechnen; für "
-    "Kunden mit einem Festpreisvertrag ändert sich bis zum Ende der Laufzeit nichts.",
-    "Die Verbraucherzentrale rät, die eigenen Verträge zu prüfen und Angebote zu vergleichen, "
-    "bevor die neuen Abschläge fällig werden.",
-))
+PROSE = GERMAN  # the same three paragraphs
 LD = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
       '"Neue Strompreise", "datePublished": "2022-01-04T07:29:00.000Z"}</script>')
 META = '<meta property="article:published_time" content="2022-01-06T08:29:34">'
