@@ -72,14 +72,15 @@ class _TreeWalker(LXMLTreeBuilder):
 
     def __init__(self, root: etree._Element) -> None:
         super().__init__(multi_valued_attributes=None)
-        self._root = root
+        self._root: etree._Element | None = root
 
     def feed(self, markup: object) -> None:
         soup = self.soup
         assert soup is not None
         start, end, data = soup.handle_starttag, soup.handle_endtag, soup.handle_data
         new_attrs, scope = self.attribute_dict_class, self.active_namespace_prefixes[-1]
-        for event, el in etree.iterwalk(self._root, events=("start", "end")):
+        root, self._root = self._root, None  # every Tag keeps its builder: not the lxml tree
+        for event, el in etree.iterwalk(root, events=("start", "end")):
             tag = el.tag
             if event == "start":
                 if isinstance(tag, str):  # not a leftover comment or entity
