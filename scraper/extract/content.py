@@ -8,6 +8,9 @@
    links), until a level's other content outweighs what it adds.
 3. Its blocks, minus link lists and furniture boxes, and the standfirst above it, are
    the article.
+4. The article starts under its headline (the <h1> or <h2> the <title> spells out): a
+   region that leaves out the first paragraph after it gives way to that paragraph's
+   container, unless it outscores that many times over.
 """
 
 from __future__ import annotations
@@ -105,6 +108,16 @@ MAX_SENTENCE_STANDFIRST_LINK_DENSITY = 0.2
 _SENTENCE_END = re.compile(r"[.!?…\"”»]\s*\Z")
 #: A block this many elements below an <h1> is its text ("<h1><div>Title</div></h1>").
 _HEADLINE_DEPTH = 3
+#: The page's headline is an <h1> or <h2> whose words run in the page's <title>, at least
+#: this share of them (not the site's name in a logo)...
+_HEADLINE_TAGS = frozenset(("h1", "h2"))
+MIN_HEADLINE_COVER = 0.4
+#: ... and the article's first paragraph after it has at least this many characters of
+#: text that is not a link (a date or byline line is shorter)...
+MIN_LEAD_CHARS = 80
+#: ... and a container of it is the article against one that scores up to this many
+#: times more but leaves it out.
+MAX_HEADLINE_DEFICIT = 5
 #: A region of fewer characters than this, holding less than this share of the page's
 #: prose, is a wrong turn (an author box or a teaser won): every prose block outside
 #: comments and sidebars is the article instead.
@@ -175,6 +188,29 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     best = tree.best()
     if best is None:
         return []
+    kept = _kept(blocks, tree, best)
+    # The article starts under its headline: when the region leaves out the first
+    # paragraph after it, a container of that paragraph scoring at least
+    # 1/`MAX_HEADLINE_DEFICIT` of the winner is the article instead (the winner was a
+    # review widget, a box of other entries, a sidebar, another story further down).
+    lead = _headline_lead(blocks, tree)
+    if lead is not None and not kept[lead]:
+        headed = tree.headed(lead)
+        if headed is not None and not tree.holds(headed, best) \
+                and tree.final(headed) * MAX_HEADLINE_DEFICIT >= tree.top_score:
+            kept = _kept(blocks, tree, tree.best(headed))
+    # A last check, as trafilatura falls back to a baseline: a short region that leaves
+    # most of the page's prose out gives way to all of it.
+    votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
+    page_prose = sum(len(b.text) for b, v in zip(blocks, votes) if v)
+    kept_prose = sum(len(b.text) for b, k in zip(blocks, kept) if k)
+    if kept_prose < FALLBACK_CHARS and kept_prose < FALLBACK_SHARE * page_prose:
+        kept = votes
+    return [b for b, k in zip(blocks, kept) if k]
+
+
+def _kept(blocks: list[Block], tree: _Tree, best: int) -> list[bool]:
+    """Per block, is it the article's, given the winning container `best`?"""
     chosen, loose = tree.grow(best)
     region_chars = sum(tree.total[k] for k in chosen)
 
@@ -197,14 +233,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     _keep_standfirst(blocks, kept, tree)
     _drop_closing_titles(blocks, kept)
     _drop_opening_lines(blocks, kept)
-    # A last check, as trafilatura falls back to a baseline: a short region that leaves
-    # most of the page's prose out gives way to all of it.
-    votes = [tree.votes_for(b, chain) for b, chain in zip(blocks, tree.chains)]
-    page_prose = sum(len(b.text) for b, v in zip(blocks, votes) if v)
-    kept_prose = sum(len(b.text) for b, k in zip(blocks, kept) if k)
-    if kept_prose < FALLBACK_CHARS and kept_prose < FALLBACK_SHARE * page_prose:
-        kept = votes
-    return [b for b, k in zip(blocks, kept) if k]
+    return kept
 
 
 def _link_list(block: Block, chain: list[int], tree: _Tree) -> bool:
@@ -291,6 +320,34 @@ def _in_headline(tree: _Tree, i: int) -> bool:
     return any(tree.tags[key].name == "h1" for key in tree.chains[i][:_HEADLINE_DEPTH])
 
 
+_WORDS = re.compile(r"\w+")
+
+
+def _headline_lead(blocks: list[Block], tree: _Tree) -> int | None:
+    """The first paragraph after the page's headline (the longest <h1> or <h2> whose
+    words run in the <title>), or None."""
+    title = next((b.text for b in blocks if b.tag in _OUTSIDE_BODY), None)
+    if not title:
+        return None
+    title_words = _WORDS.findall(title.casefold())
+    joined = " " + " ".join(title_words) + " "
+    best, best_len = None, 0
+    for i, block in enumerate(blocks):
+        if block.tag in _OUTSIDE_BODY or not any(
+                tree.tags[k].name in _HEADLINE_TAGS for k in tree.chains[i][:_HEADLINE_DEPTH]):
+            continue
+        words = _WORDS.findall(block.text.casefold())
+        if len(words) > best_len and len(words) >= MIN_HEADLINE_COVER * len(title_words) \
+                and " " + " ".join(words) + " " in joined:
+            best, best_len = i, len(words)
+    if best is None:
+        return None
+    return next((i for i in range(best + 1, len(blocks))
+                 if blocks[i].tag not in _HEADINGS
+                 and len(blocks[i].text) - blocks[i].link_chars >= MIN_LEAD_CHARS
+                 and tree.votes_for(blocks[i], tree.chains[i])), None)
+
+
 def _fillers_with(children: list[Tag], kinds: list[str], chosen: set[int]) -> list[int]:
     """The short lines of a level that go with its kept parts: those between two of them
     (sub-headings, the times of live-blog posts) and the headings or captions that open
@@ -341,6 +398,7 @@ class _Tree:
         self.page_chars = max(self.total.values())
         self.level = {key: furniture_level(tag) for key, tag in self.tags.items()}
         self.score = self._votes(blocks)
+        self.top_score = 0.0
 
     def furniture(self, key: int, region_chars: int, weakest: int) -> bool:
         """Is the element furniture of at least level `weakest`? Comment boxes always
@@ -385,12 +443,17 @@ class _Tree:
             factor *= 1.25
         return self.score[key] * factor * (1 - self.link_density(key))
 
-    def best(self) -> int | None:
-        candidates = [k for k in self.score
-                      if self.tags[k].name not in ("html", "body")] or list(self.score)
-        if not candidates:
-            return None
-        best = self.tags[max(candidates, key=self.final)]
+    def best(self, top: int | None = None) -> int | None:
+        """The container that wins (or `top`), climbed out of a list or table; the
+        winner's score is `top_score`."""
+        if top is None:
+            candidates = [k for k in self.score
+                          if self.tags[k].name not in ("html", "body")] or list(self.score)
+            if not candidates:
+                return None
+            top = max(candidates, key=self.final)
+            self.top_score = self.final(top)
+        best = self.tags[top]
         # A list or table that wins is a part of the article (its steps, its facts): the
         # article is what holds it (unless that is a layout table's cell).
         while best.name in _LISTS and best.parent is not None \
@@ -399,6 +462,16 @@ class _Tree:
                 and not self.furniture(id(best.parent), self.page_chars, weakest=2):
             best = best.parent
         return id(best)
+
+    def holds(self, outer: int, inner: int) -> bool:
+        """Are the blocks of element `inner` all in element `outer`?"""
+        return self.first[outer] <= self.first[inner] and self.last[inner] <= self.last[outer]
+
+    def headed(self, lead: int) -> int | None:
+        """The best-scoring container of block `lead` (not <html> or <body>)."""
+        under = [k for k in self.chains[lead] if k in self.score
+                 and self.tags[k].name not in ("html", "body")]
+        return max(under, key=self.final) if under else None
 
     def link_density(self, key: int) -> float:
         return self.links[key] / self.total[key] if self.total[key] else 0.0

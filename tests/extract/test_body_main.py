@@ -1,0 +1,55 @@
+"""The article starts under its headline (the <h1> or <h2> that the page's <title>
+spells out): a container further down that outscores it (a review widget, another
+story, a box of other entries) and leaves the headline's first paragraph out gives way
+to the container of that paragraph, unless it outscores it many times over; a region
+that already holds that paragraph stays as it is."""
+
+from __future__ import annotations
+
+from scraper import extract_html
+
+LEAD = ("Our single-origin beans come from smallholder farms in the highlands of "
+        "Sidamo, where the coffee is picked by hand and dried in the sun for weeks.")
+MORE = ("Roasted in small batches, they give a cup with notes of berries, jasmine and "
+        "dark chocolate, and a bright, clean finish that lingers.")
+REVIEW = ("I ordered this coffee for the second time now, and once again, it was fresh, "
+          "fragrant, well packed, and it arrived within two days, which I really liked.")
+
+
+SPECS = "<ul class='specs'>" + "".join(f"<li>Size {n}: {n * 250} g</li>" for n in range(1, 10)) + "</ul>"
+
+
+def page(reviews: int, title: str = "Sidamo Organic Beans | Happy Roasters") -> str:
+    items = "".join(f"<div class='rev'><div class='rev-body'><p class='rev-text'>{REVIEW}</p>"
+                    f"<p class='rev-text'>{REVIEW}</p>"
+                    "</div></div>" for _ in range(reviews))
+    return (f"<html><head><title>{title}</title></head><body>"
+            "<div class='shop'><div class='product'><h1>Sidamo Organic Beans</h1>"
+            f"<div class='description'><p>{LEAD}</p><p>{MORE}</p></div>{SPECS}</div>"
+            f"<div class='widget-area'><h2>What buyers say</h2>{items}</div></div>"
+            "</body></html>")
+
+
+def test_the_container_under_the_headline_beats_a_longer_review_widget() -> None:
+    text = extract_html(page(reviews=1)).text
+    assert LEAD in text and MORE in text
+    assert REVIEW not in text
+
+
+def test_without_a_headline_the_title_spells_out_the_widget_still_wins() -> None:
+    text = extract_html(page(reviews=1, title="Happy Roasters shop")).text
+    assert REVIEW in text
+
+
+def test_a_container_that_outscores_it_many_times_over_stays_the_article() -> None:
+    text = extract_html(page(reviews=40)).text
+    assert REVIEW in text and LEAD not in text
+
+
+def test_a_region_that_holds_the_first_paragraph_is_kept_as_it_is() -> None:
+    body = "".join(f"<p>{REVIEW}</p>" for _ in range(4))
+    html = ("<html><head><title>Sidamo Organic Beans - Happy Roasters</title></head><body>"
+            f"<article><h1>Sidamo Organic Beans</h1><p>{LEAD}</p>{body}</article>"
+            "</body></html>")
+    text = extract_html(html).text
+    assert LEAD in text and REVIEW in text
