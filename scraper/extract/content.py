@@ -10,7 +10,7 @@
    the article.
 4. The article starts under its headline (the <h1> or <h2> the <title> spells out): a
    region that leaves out the first paragraph after it gives way to that paragraph's
-   container, unless it outscores that many times over.
+   container, unless it outscores that many times over and is not another story.
 """
 
 from __future__ import annotations
@@ -192,12 +192,14 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     # The article starts under its headline: when the region leaves out the first
     # paragraph after it, a container of that paragraph scoring at least
     # 1/`MAX_HEADLINE_DEFICIT` of the winner is the article instead (the winner was a
-    # review widget, a box of other entries, a sidebar, another story further down).
+    # review widget, a box of other entries, a sidebar), and so is it, whatever it
+    # scores, against a winner below another <h1> (another story, infinite scroll).
     lead = _headline_lead(blocks, tree)
     if lead is not None and not kept[lead]:
-        headed = tree.headed(lead)
-        if headed is not None and not tree.holds(headed, best) \
-                and tree.final(headed) * MAX_HEADLINE_DEFICIT >= tree.top_score:
+        headed = tree.headed(lead, best)
+        other_story = any(_in_headline(tree, i) for i in range(lead, tree.first[best]))
+        if headed is not None and (
+                other_story or tree.final(headed) * MAX_HEADLINE_DEFICIT >= tree.top_score):
             kept = _kept(blocks, tree, tree.best(headed))
     # A last check, as trafilatura falls back to a baseline: a short region that leaves
     # most of the page's prose out gives way to all of it.
@@ -467,9 +469,10 @@ class _Tree:
         """Are the blocks of element `inner` all in element `outer`?"""
         return self.first[outer] <= self.first[inner] and self.last[inner] <= self.last[outer]
 
-    def headed(self, lead: int) -> int | None:
-        """The best-scoring container of block `lead` (not <html> or <body>)."""
-        under = [k for k in self.chains[lead] if k in self.score
+    def headed(self, lead: int, best: int) -> int | None:
+        """The best-scoring container of block `lead` that does not hold the region
+        `best` (nor is <html> or <body>)."""
+        under = [k for k in self.chains[lead] if k in self.score and not self.holds(k, best)
                  and self.tags[k].name not in ("html", "body")]
         return max(under, key=self.final) if under else None
 

@@ -1,8 +1,9 @@
 """The article starts under its headline (the <h1> or <h2> that the page's <title>
 spells out): a container further down that outscores it (a review widget, another
 story, a box of other entries) and leaves the headline's first paragraph out gives way
-to the container of that paragraph, unless it outscores it many times over; a region
-that already holds that paragraph stays as it is."""
+to the container of that paragraph, unless it outscores it many times over and is no
+other story (one below another <h1>); a region that already holds that paragraph stays
+as it is."""
 
 from __future__ import annotations
 
@@ -53,3 +54,21 @@ def test_a_region_that_holds_the_first_paragraph_is_kept_as_it_is() -> None:
             "</body></html>")
     text = extract_html(html).text
     assert LEAD in text and REVIEW in text
+
+
+def story(n: int, headline: str, paragraphs: int, style: str) -> str:
+    body = "".join(f"<p class='{style}'>Story {n}, paragraph {i}: {REVIEW}</p>"
+                   for i in range(paragraphs))
+    lead = f"<p class='lead'>{LEAD}</p>" if n == 0 else ""
+    return (f"<article class='entry article-{n}'><header><h1>{headline}</h1>{lead}</header>"
+            f"<div class='entry-text'>{body}</div></article>")
+
+
+def test_a_longer_story_below_another_headline_does_not_beat_the_pages_own() -> None:
+    # infinite scroll: the next story follows the page's own, under its own <h1>
+    html = ("<html><head><title>Daily | Council adopts new rules</title></head><body>"
+            "<div class='scroll'>" + story(0, "Council adopts new rules", 10, "text")
+            + story(1, "Storm closes the harbour", 80, "body-text") + "</div></body></html>")
+    text = extract_html(html).text
+    assert LEAD in text and "Story 0, paragraph 9" in text
+    assert "Story 1" not in text
