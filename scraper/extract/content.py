@@ -11,6 +11,8 @@
 4. The article starts under its headline (the <h1> or <h2> the <title> spells out): a
    region that leaves out the first paragraph after it gives way to that paragraph's
    container, unless it outscores that many times over and is not another story.
+5. A page with next to no prose outside its comment boxes (a forum thread, a live
+   commentary) has its text in them.
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ MAX_HEADLINE_DEFICIT = 5
 #: comments and sidebars is the article instead.
 FALLBACK_CHARS = 1500
 FALLBACK_SHARE = 0.3
+#: A page with less prose than this (characters) outside comment boxes has its text in
+#: them, when they hold `FALLBACK_CHARS` of it and most of the page's.
+MAX_BARE_PROSE = 300
 #: An element continues the article with at least this much prose (characters)...
 MIN_CONTINUING_PROSE = 80
 #: ... when at least this share of its text is prose...
@@ -186,15 +191,13 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
         return []
     tree = _Tree(blocks)
     best = tree.best()
-    if best is None:
-        return []
-    kept = _kept(blocks, tree, best)
+    kept = _kept(blocks, tree, best) if best is not None else [False] * len(blocks)
     # The article starts under its headline: when the region leaves out the first
     # paragraph after it, a container of that paragraph scoring at least
     # 1/`MAX_HEADLINE_DEFICIT` of the winner is the article instead (the winner was a
     # review widget, a box of other entries, a sidebar), and so is it, whatever it
     # scores, against a winner below another <h1> (another story, infinite scroll).
-    lead = _headline_lead(blocks, tree)
+    lead = _headline_lead(blocks, tree) if best is not None else None
     if lead is not None and not kept[lead]:
         headed = tree.headed(lead, best)
         other_story = any(_in_headline(tree, i) for i in range(lead, tree.first[best]))
@@ -208,6 +211,16 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     kept_prose = sum(len(b.text) for b, k in zip(blocks, kept) if k)
     if kept_prose < FALLBACK_CHARS and kept_prose < FALLBACK_SHARE * page_prose:
         kept = votes
+    if page_prose < MAX_BARE_PROSE:
+        # Next to no prose outside comment boxes (a forum thread, a live match's
+        # commentary): the prose of the boxes named for comments is the page's text,
+        # when it is most of it (sidebars and the like still go).
+        thread = [_prose_block(b) and not any(
+                      tree.level[k] == 2 and tree.furniture(k, tree.page_chars, weakest=2)
+                      for k in chain) for b, chain in zip(blocks, tree.chains)]
+        thread_prose = sum(len(b.text) for b, t in zip(blocks, thread) if t)
+        if thread_prose >= FALLBACK_CHARS and page_prose < FALLBACK_SHARE * thread_prose:
+            kept = thread
     return [b for b, k in zip(blocks, kept) if k]
 
 
@@ -236,6 +249,12 @@ def _kept(blocks: list[Block], tree: _Tree, best: int) -> list[bool]:
     _drop_closing_titles(blocks, kept)
     _drop_opening_lines(blocks, kept)
     return kept
+
+
+def _prose_block(block: Block) -> bool:
+    """Is the block prose (long enough, not mostly link text)?"""
+    return (len(block.text) - block.link_chars >= MIN_VOTING_CHARS
+            and block.link_density <= MAX_LINK_DENSITY)
 
 
 def _link_list(block: Block, chain: list[int], tree: _Tree) -> bool:

@@ -72,3 +72,26 @@ def test_a_longer_story_below_another_headline_does_not_beat_the_pages_own() -> 
     text = extract_html(html).text
     assert LEAD in text and "Story 0, paragraph 9" in text
     assert "Story 1" not in text
+
+
+POST = ("Same problem here since the update: the store only loads over wifi, and the "
+        "setting for mobile data is switched on, so I really do not know what else to try.")
+
+
+def thread_page(article: str) -> str:
+    posts = "".join(f"<div class='comment'><p>Post {i}: {POST}</p></div>" for i in range(12))
+    return ("<html><head><title>Store will not load</title></head><body>"
+            "<ul class='menu'><li><a href='/'>Forum</a></li><li><a href='/new'>New</a></li></ul>"
+            f"{article}<div class='comments'>{posts}</div></body></html>")
+
+
+def test_a_page_with_nothing_but_comments_has_them_as_its_text() -> None:
+    text = extract_html(thread_page("<h1>Store will not load</h1>")).text
+    assert "Post 0:" in text and "Post 11:" in text
+    assert "New" not in text.split("\n\n")
+
+
+def test_an_article_of_its_own_keeps_the_comments_out() -> None:
+    article = f"<h1>Store will not load</h1><div class='post'><p>{LEAD}</p><p>{MORE}</p><p>{LEAD}</p></div>"
+    text = extract_html(thread_page(article)).text
+    assert LEAD in text and "Post 0:" not in text
