@@ -119,7 +119,7 @@ MIN_HEADLINE_COVER = 0.4
 MIN_LEAD_CHARS = 80
 #: ... and a container of it is the article against one that scores up to this many
 #: times more but leaves it out.
-MAX_HEADLINE_DEFICIT = 5
+MAX_HEADLINE_DEFICIT = 8
 #: A region of fewer characters than this, holding less than this share of the page's
 #: prose, is a wrong turn (an author box or a teaser won): every prose block outside
 #: comments and sidebars is the article instead.
