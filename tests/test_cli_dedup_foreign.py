@@ -11,7 +11,7 @@ from scraper.inputs import Source
 from scraper.record import build_article
 from scraper.records_in import FieldNames, read_records
 from tests.conftest import run_cli
-from tests.httpd import article_html, story
+from tests.httpd import story
 
 
 def _paragraphs(seed: int, edited: bool = False) -> tuple[str, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 from scraper.crawl.windows import DAY, SiteWindows
 from scraper.store import State

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,6 @@ from scraper.dedup import DuplicateIndex, MemoryStore
 from scraper.extract import clean_text
 from scraper.record import build_article
 from scraper.settings import DedupSettings
-from scraper.store import State
 from tests.conftest import SEEDS
 
 
