@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
+from scraper.extract.dom import is_json_ld
 from scraper.extract.language import iso639_1
 from scraper.textnorm import tidy
 
@@ -402,9 +403,10 @@ def _ld_objects(scripts) -> Iterator[dict]:
     """Every object of the page's JSON-LD scripts (through @graph too), in page order;
     a script that is not JSON is passed over."""
     for script in scripts:
-        if "ld+json" not in str(script.get("type", "")).lower():
+        text = script.string or script.get_text()
+        if not is_json_ld(script.get("type"), text):
             continue
-        raw = _LD_WRAPPER.sub("", script.string or script.get_text())
+        raw = _LD_WRAPPER.sub("", text)
         try:
             data = json.loads(raw.strip().rstrip(";"), strict=False)
         except (ValueError, AttributeError):
@@ -521,7 +523,7 @@ def _byline_names(tag: Tag) -> tuple[list[str], bool]:
             and not _ADDRESS_LIKE.match(t)], marked
 
 
-def _in_other_region(tag: Tag) -> bool:
+def _in_other_region(tag: Tag, *, teasers: bool = True) -> bool:
     """Inside navigation, a sidebar, a footer, comments or a list of other stories? (The
     classes of <body> and <html> describe the page's layout: "right-sidebar", "widgets-hidden".)"""
     for parent in tag.parents:
@@ -530,9 +532,10 @@ def _in_other_region(tag: Tag) -> bool:
         if parent.name in _OTHER_REGION_TAGS:
             return True
         attrs = parent.attrs
-        if attrs and _OTHER_REGION.search(marks := f"{attrs.get('class', '')} {attrs.get('id', '')}") \
+        if attrs and (m := _OTHER_REGION.search(marks := f"{attrs.get('class', '')} {attrs.get('id', '')}")) \
                 and _OTHER_REGION.search(_HAS_SIDEBAR.sub(" ", marks)):
-            return True
+            if teasers or m.group(0).lower() != "teaser" or _OTHER_REGION.search(marks, m.end()):
+                return True
     return False
 
 
@@ -577,7 +580,7 @@ def _tags(keywords, metas: dict[str, str]) -> list[str]:
 def beside_article(tag: Tag) -> bool:
     """Is `tag` in comments, navigation, a sidebar, a footer or a list of other stories?
     Dates there are those of other texts."""
-    return _in_other_region(tag)
+    return _in_other_region(tag, teasers=False)
 
 
 def _marked_date(index: dict[str, list[Tag]]) -> str | None:
