@@ -247,8 +247,11 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
     if structured and url_date and _days_apart(structured, url_date) > URL_TRUST_DAYS:
         return _first_shown(visible, url_date) or _mentioned(visible, url_date) or url_date
     if structured and has_time(structured):
-        return _checked(structured, visible.zoned() if isinstance(visible, VisibleDates)
-                        else visible)
+        checked = _checked(structured, visible.zoned() if isinstance(visible, VisibleDates)
+                           else visible)
+        if checked != structured or offset_of(structured) not in (None, "+00:00"):
+            return checked
+        return _shown_locally(structured, visible, url_date) or structured
     shown = _first_shown(visible, structured)
     if structured:
         return shown if shown and shown.startswith(structured) else structured
@@ -256,6 +259,38 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
         shown = None
     return shown or _mentioned(visible, url_date) or url_date or (
         visible.with_short_year() if isinstance(visible, VisibleDates) else None)
+
+
+def _shown_locally(structured: str, visible: Iterable[DateLine],
+                   url_date: str | None) -> str | None:
+    """A structured time stamped UTC or with no zone that the page shows on the next or
+    the previous day: the day its readers saw. The first date line, else the date named
+    among other words, else the URL's, is the page's own; where it shows a time with no
+    zone a whole number of half hours off, that gives the site's offset ("2019-10-18T22:04Z"
+    shown as "19.10.2019, 00:04": +02:00). The URL's day alone wins where the clock allows
+    it (the next day needs 10:00 UTC or later, the previous one before 12:00); a day alone
+    shown on the page does not (it is as often the day of the last change). None where
+    nothing shown names another day."""
+    shown = next((line.value for line in visible), None)
+    if shown is None and isinstance(visible, VisibleDates):
+        shown = visible.mentioned()
+    when = datetime.fromisoformat(structured[:19])
+    for value in (shown, url_date):
+        if not value or (apart := _days_apart(value, structured)) > 1:
+            continue
+        if apart == 0:
+            return None
+        if has_time(value) and offset_of(value) is None:
+            moved = datetime.fromisoformat(value[:16]) - when.replace(second=0, microsecond=0)
+            minutes = int(moved.total_seconds()) // 60
+            if moved.total_seconds() % 1800 == 0 and abs(minutes) <= 14 * 60:
+                zone = timezone(timedelta(minutes=minutes))
+                return (when + moved).replace(tzinfo=zone).isoformat()
+            continue
+        later = value[:10] > structured[:10]
+        if value is url_date and ((later and when.hour >= 10) or (not later and when.hour < 12)):
+            return value[:10]
+    return None
 
 
 def _shown_of(structured: str, others: Sequence[str], visible: Iterable[DateLine]) -> str:

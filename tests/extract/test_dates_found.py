@@ -214,3 +214,39 @@ def test_a_column_with_sidebars_beside_it_is_no_sidebar() -> None:
 def test_a_two_digit_year_closing_a_short_line(line: str, published) -> None:
     """The last resort: nothing else dates the page."""
     assert extract_html(_blog("", f"<p>{line}</p>")).published == published
+
+
+def test_json_ld_written_without_its_type_is_read() -> None:
+    """Plone writes its NewsArticle in a <script> with no type."""
+    ld = ('<script>{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "Neue Strompreise", "datePublished": "2022-01-28T06:00:00+01:00"}</script>'
+          '<script>var PORTAL_URL = "https://example.ch";</script>')
+    assert extract_html(_blog(ld, "")).published == "2022-01-28T06:00:00+01:00"
+    # a script that is no schema.org object gives nothing
+    other = '<script>{"date": "2022-01-28T06:00:00+01:00", "@context": "x"}</script>'
+    assert extract_html(_blog(other, "")).published is None
+
+
+def test_a_date_in_the_articles_teaser_counts() -> None:
+    """German CMSs call the article's lead its "teaser": its date is the article's. A
+    teaser that is also marked as another region (a list of related stories) still is not."""
+    page = _blog("", '<div class="teaser-small__metadata"><p class="byline">VON ANNA '
+                 'SCHMIDT am 21. April 2020</p></div>')
+    assert extract_html(page).published == "2020-04-21"
+    page = _blog("", '<div class="related-teaser"><p class="byline">VON ANNA SCHMIDT am '
+                 '21. April 2020</p><a href="/x">Andere Geschichte</a></div>')
+    assert extract_html(page).published is None
+
+
+def test_a_header_set_in_a_figure_caption_gives_its_date() -> None:
+    """A hero photo whose caption holds the date, the category and the <h1>: the page's
+    header, not a picture's caption. A caption without the headline still goes."""
+    header = ('<figure><img src="/a.jpg" alt=""><figcaption><small>31.01.2022 2. Liga'
+              '</small><h1>Neuer Trainer</h1></figcaption></figure>')
+    page = _blog("", "").replace("<h1>Neue Strompreise ab Juli</h1>", header)
+    article = extract_html(page)
+    assert article.published == "2022-01-31"
+    assert "Neuer Trainer" not in article.text  # the headline is the title, not the body
+    caption = '<figure><img src="/b.jpg" alt=""><figcaption>Foto: Anna Schmidt, 31.01.2022</figcaption></figure>'
+    page = _blog("", caption)
+    assert extract_html(page).published is None

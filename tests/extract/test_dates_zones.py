@@ -95,10 +95,31 @@ def test_several_times_of_the_day_are_a_list_and_leave_the_date_alone() -> None:
     ("2015-11-05T10:08:58+09:00", ["2015-11-05T10:08:00+07:00"], "2015-11-05T10:08:58+09:00"),
     ("2015-11-05", ["2015-11-05", "2015-11-05T09:00:00+07:00"], "2015-11-05T09:00:00+07:00"),
     (None, [], None),
+    # a UTC or zone-less stamp shown as the next or the previous day's local clock: the
+    # difference is the site's offset (+02:00 in Germany, -03:00 in Brazil)
+    ("2019-10-18T22:04:00+00:00", ["2019-10-19T00:04:00"], "2019-10-19T00:04:00+02:00"),
+    ("2022-05-04T00:44:52", ["2022-05-03T21:44:00"], "2022-05-03T21:44:52-03:00"),
+    # ... not a clock 17 minutes off (another moment), nor a day alone (as often the
+    # day of the last change)
+    ("2019-10-18T22:04:00+00:00", ["2019-10-19T00:21:00"], "2019-10-18T22:04:00+00:00"),
+    ("2020-02-18T12:53:40+00:00", ["2020-02-19"], "2020-02-18T12:53:40+00:00"),
 ])
 def test_reconcile(structured: str | None, shown: list[str], expected: str | None) -> None:
     lines = [DateLine("published", value) for value in shown]
     assert reconcile_published(structured, lines) == expected
+
+
+@pytest.mark.parametrize(("structured", "url_date", "expected"), [
+    # a blog post of New Year's Day, stamped 23:11 UTC the evening before
+    ("2018-12-31T23:11:59+00:00", "2019-01-01", "2019-01-01"),
+    # 05:00 UTC can be no zone's next day
+    ("2018-12-31T05:11:59+00:00", "2019-01-01", "2018-12-31T05:11:59+00:00"),
+    # a stated zone east of UTC is trusted
+    ("2018-12-31T23:11:59+01:00", "2019-01-01", "2018-12-31T23:11:59+01:00"),
+])
+def test_the_url_day_wins_over_a_utc_stamp_of_the_evening_before(
+        structured: str, url_date: str, expected: str) -> None:
+    assert reconcile_published(structured, [], url_date) == expected
 
 
 def test_a_utc_stamp_is_told_in_the_zone_the_source_gives_the_same_moment() -> None:
