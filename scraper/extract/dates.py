@@ -309,7 +309,19 @@ def _shown_of(structured: str, others: Sequence[str], visible: Iterable[DateLine
             return structured
         if day in days:
             return next(value for value in others if value.startswith(day))
+    if isinstance(visible, VisibleDates) and (named := visible.mentioned()) and has_time(named):
+        # the page shows one stamp's clock ("04.02.2022 | 15:33 Uhr"; the same minutes in
+        # the site's zone, "15:25 Uhr" for 14:25Z): that stamp is the one its readers saw
+        for value in (structured, *others):
+            if has_time(value) and value[14:16] == named[14:16] \
+                    and abs(_minutes_apart(value, named)) <= 14 * 60:
+                return value
     return structured
+
+
+def _minutes_apart(a: str, b: str) -> int:
+    """Minutes between the clocks of two ISO 8601 values, read without their zones."""
+    return int((datetime.fromisoformat(a[:16]) - datetime.fromisoformat(b[:16])).total_seconds()) // 60
 
 
 def _mentioned(visible: Iterable[DateLine], day: str | None) -> str | None:

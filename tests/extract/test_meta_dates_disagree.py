@@ -48,3 +48,17 @@ def test_a_comment_time_is_not_a_structured_date() -> None:
 <div>{comment}</div><article><h1>Neue Strompreise ab Juli</h1><div>{PROSE}</div></article>
 </body></html>"""
     assert extract_html(page).published.startswith("2012-06-30")
+
+
+def test_the_stamp_whose_clock_the_page_shows_wins() -> None:
+    """A byline shows "06.01.2022 | 08:29 Uhr" among other words: the meta tag's stamp of
+    that clock is the one readers saw, not JSON-LD's first of two days before."""
+    page = _page(LD + META, "<p class='meta'>06.01.2022 | 08:29 Uhr | Anna Schmidt</p>")
+    assert extract_html(page).published.startswith("2022-01-06T08:29")
+    # the same minutes an hour on: the site's zone (08:29 UTC shown as 09:29 in Berlin)
+    page = _page(LD + META.replace("08:29:34", "08:29:34Z"),
+                 "<p class='meta'>Anna Schmidt, 6. Januar 2022, 09:29 Uhr</p>")
+    assert extract_html(page).published.startswith("2022-01-06")
+    # a clock that is neither stamp's says nothing: the first stays
+    page = _page(LD + META, "<p class='meta'>06.01.2022 | 11:02 Uhr | Anna Schmidt</p>")
+    assert extract_html(page).published.startswith("2022-01-04")
