@@ -255,6 +255,10 @@ def reconcile_published(structured: str | None, visible: Iterable[DateLine],
     shown = _first_shown(visible, structured)
     if structured:
         return shown if shown and shown.startswith(structured) else structured
+    if shown and isinstance(visible, VisibleDates) \
+            and (labelled := visible.mentioned(labelled=True)) and labelled[:10] != shown[:10]:
+        # a date labelled as the publication's beats a bare date line (a header's "today")
+        shown = labelled
     if shown and url_date and _days_apart(shown, url_date) > URL_TRUST_DAYS:
         shown = None
     return shown or _mentioned(visible, url_date) or url_date or (
@@ -462,7 +466,7 @@ def _label_before(prefix: str, rules: RuleSet) -> str:
     or a word between) such a label; "" when they hold none. The nearest label counts."""
     words = [m.start() for m in re.finditer(r"(?<!\S)\S", prefix)]
     for start in reversed(words[-6:]):
-        tail = prefix[start:]
+        tail = prefix[start:].lstrip("([{«„“\"'")  # "(Stand: 28. November 2018)"
         for kind, label in (("modified", rules.modified_label), ("published", rules.date_label)):
             if (m := label.match(tail)) and not _inside_word(tail, m.end()):
                 return kind

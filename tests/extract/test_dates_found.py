@@ -250,3 +250,22 @@ def test_a_header_set_in_a_figure_caption_gives_its_date() -> None:
     caption = '<figure><img src="/b.jpg" alt=""><figcaption>Foto: Anna Schmidt, 31.01.2022</figcaption></figure>'
     page = _blog("", caption)
     assert extract_html(page).published is None
+
+
+def test_a_label_in_parentheses_is_still_a_label() -> None:
+    """"(Stand: 28. November 2018)" in a source line is a last change, as is the byline's
+    "Stand:": of two last changes, the first (the byline's) is the page's."""
+    top = "<p class='meta'>Anna Schmidt Stand: 05. Februar 2020</p>"
+    bottom = ("<p>Quelle: Forschungsbericht 523 des Bundesarbeitsministeriums "
+              "(Stand: 28. November 2018)</p>")
+    assert extract_html(_blog("", top, bottom)).published == "2020-02-05"
+    # ... and alone, a last change is the last resort
+    assert extract_html(_blog("", "", bottom)).published == "2018-11-28"
+
+
+def test_a_date_labelled_as_published_beats_a_bare_date_line() -> None:
+    """The site's header shows today's date on a line of its own; the article's byline
+    says when it was published."""
+    page = _blog("", "<p class='byline'>Crime · Published On May 10, 2022 01:52 PM</p>",
+                 prose=ENGLISH).replace('<div id="page">', '<div id="page"><p>May 11, 2022</p>')
+    assert extract_html(page).published == "2022-05-10T13:52:00"
