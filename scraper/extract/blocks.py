@@ -14,6 +14,9 @@ HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _SPACES = re.compile(r"\s+")
 #: A block this many levels below an <a> is link text (cards: <a><div><p>summary</p></div></a>).
 _LINK_WRAP_LEVELS = 3
+#: How far up a block's link is looked for, and how much more text makes it a card.
+_CARD_DEPTH = 6
+_CARD_EXTRA_CHARS = 20
 
 
 @dataclass(slots=True)
@@ -31,6 +34,18 @@ class Block:
     @property
     def tag(self) -> str:
         return self.container.name
+
+    @property
+    def in_card(self) -> bool:
+        """Inside a link that holds more text than the block (a card linking to another
+        story: its headline, its date)? A link holding only the block is its own (a
+        blog's permalink date)."""
+        for depth, parent in enumerate(self.container.parents):
+            if depth >= _CARD_DEPTH or parent.name in ("body", "html"):
+                return False
+            if parent.name == "a":
+                return len(parent.get_text()) > len(self.text) + _CARD_EXTRA_CHARS
+        return False
 
     @property
     def role(self) -> str:

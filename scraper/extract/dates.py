@@ -195,7 +195,7 @@ class VisibleDates:
         for block in self._blocks:
             text = block.text
             if could_name_date(text):
-                if not beside_article(block.container):
+                if not beside_article(block.container) and not block.in_card:
                     yield text, False
             elif _ANY_YEAR.search(head := " ".join(text.split(None, DATELINE_WORDS)[:DATELINE_WORDS])) \
                     and not beside_article(block.container):

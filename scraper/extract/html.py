@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from scraper.extract.authors import pick_authors
-from scraper.extract.blocks import text_blocks
+from scraper.extract.blocks import Block, text_blocks
 from scraper.extract.charset import decode_html, looks_binary
 from scraper.extract.content import main_blocks
 from scraper.extract.dates import (
     VisibleDates,
+    looks_like_date,
     normalise_date,
     reconcile_published,
     told_locally,
@@ -151,7 +152,8 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_writers: bool, know
     top = blocks[:_TOP_BLOCKS]
     # All the blocks too: small sites name the date among other words, often under the
     # article ("Veröffentlicht am 6. Mai 2014 von ...").
-    dates = VisibleDates([block.text for block in top], rules, meta.language_hint(),
+    dates = VisibleDates([block.text for block in top if not _card_date(block)], rules,
+                         meta.language_hint(),
                          blocks=blocks)
     if not want_writers:
         return dates, []
@@ -169,6 +171,12 @@ def _visible_top(blocks, rules: RuleSet, meta: Meta, *, want_writers: bool, know
     folded = {name.casefold() for name in known}
     return dates, next((names for names in credits
                         if any(n.casefold() in folded for n in names)), credits[0])
+
+
+def _card_date(block: Block) -> bool:
+    """A date line in a card linking to another story (its headline and its date in one
+    link) is that story's."""
+    return looks_like_date(block.text) and block.in_card
 
 
 def _published(structured: str | None, visible: VisibleDates,

@@ -269,3 +269,16 @@ def test_a_date_labelled_as_published_beats_a_bare_date_line() -> None:
     page = _blog("", "<p class='byline'>Crime · Published On May 10, 2022 01:52 PM</p>",
                  prose=ENGLISH).replace('<div id="page">', '<div id="page"><p>May 11, 2022</p>')
     assert extract_html(page).published == "2022-05-10T13:52:00"
+
+
+def test_a_date_line_in_a_card_linking_elsewhere_is_that_storys() -> None:
+    """A list of other stories above the article, each a link holding its headline and
+    its date: those dates are the other stories'; the byline's is the page's."""
+    cards = ('<ul><li><a href="/andere"><div>Eine ganz andere Geschichte aus dem Archiv</div>'
+             '<div>15. Apr. 2019</div></a></li></ul>')
+    page = _blog("", "<p class='meta'>28. Jan. 2022 Anna Schmidt</p>").replace(
+        '<div id="page">', f'<div id="page">{cards}')
+    assert extract_html(page).published == "2022-01-28"
+    # a permalink holding only the date is the post's own
+    own = _blog("", '<p><a href="/2011/11/post">22.11.2011</a></p>')
+    assert extract_html(own).published == "2011-11-22"
