@@ -31,6 +31,8 @@ from scraper.textnorm import tidy
 
 #: Visible date and byline lines are looked for among this many text blocks from the top.
 _TOP_BLOCKS = 200
+#: A block with more of its text in links than this is a link (to another page).
+_LINKED = 0.5
 #: A JSON-LD articleBody of at least this many words replaces an extracted body that has
 #: less than this share of its words (the cross-check of structured data and markup).
 _MIN_HINT_WORDS = 80
@@ -70,7 +72,8 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     blocks = text_blocks(soup)
 
     meta = Meta(title=_title(page, url))
-    lines = [Line(block.text, True, role=block.role) for block in main_blocks(blocks)]
+    lines = [Line(block.text, True, role=block.role, linked=block.link_density > _LINKED)
+             for block in main_blocks(blocks)]
     # One language guess per page, on the article's text before the rules: it reads the
     # date lines and goes into the record.
     language = detect_language(" ".join(line.text for line in lines)) or page.language

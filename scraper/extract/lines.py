@@ -34,6 +34,7 @@ class Line:
     block_start: bool  # a blank line (or the start of the document) stands before it
     keep: bool = True
     role: str = "body"  # body | heading | item | row | title | list_header
+    linked: bool = False  # most of its text is in links (HTML only)
     why: str = ""  # the rule that dropped it, for debugging
     key: str = ""  # match_key(text), worked out once: every pass compares lines by it
 

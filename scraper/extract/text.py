@@ -17,6 +17,7 @@ from scraper.extract.dates import looks_like_date, parse_date_line
 from scraper.extract.language import detect_language
 from scraper.extract.lines import (
     Line,
+    ends_sentence,
     is_dateline,
     is_heading,
     is_headline_like,
@@ -117,6 +118,8 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     elif meta.title:
         _drop_repeats(lines, meta.title)
     _drop_lists(lines, settings)
+    if not find_title:
+        _drop_closing_sections(lines)
     if find_title:  # a text dump: the whole page (HTML lines come from its main block)
         first = _keep_article_span(lines)
         if first is not None:
@@ -240,6 +243,40 @@ def _drop_repeats(lines: list[Line], title: str) -> None:
     for line in lines:
         if line.keep and line.key == title_key:
             line.drop("title")
+
+
+#: The article's last paragraph: a sentence of at least this many words.
+_MIN_CLOSING_PROSE_WORDS = 25
+#: A label opening a closing section ("Empfohlene Beiträge", "Read the latest from ...").
+_MAX_LABEL_WORDS = 6
+
+
+def _drop_closing_sections(lines: list[Line]) -> None:
+    """After the article's last paragraph, a label (a heading, or a short line ending in
+    ":" or "?") followed by nothing but links opens a box of other pages ("Empfohlene
+    Beiträge", "Mehr von 1000things"), or a heading with nothing after it: the label and
+    what follows go. A label followed by text stays (a list of the qualified teams, a
+    test's scores, "Pros" and "Cons": the article's own)."""
+    kept = [i for i, line in enumerate(lines) if line.keep]
+    last = max((i for i in kept if word_count(lines[i].text) >= _MIN_CLOSING_PROSE_WORDS
+                and ends_sentence(lines[i].text)), default=None)
+    if last is None:
+        return
+    tail = [i for i in kept if i > last]
+    for j, i in enumerate(tail):
+        line = lines[i]
+        text = line.text
+        after = [lines[k] for k in tail[j + 1:]]
+        label = line.role == "heading" or text.endswith((":", "?"))
+        # (the links may be gone already, as lone links: the label left alone stands
+        # for them)
+        if label and word_count(text) <= _MAX_LABEL_WORDS \
+                and all(other.linked for other in after) \
+                and (after or line.role == "heading"
+                     or any(other.linked for other in lines[i + 1:])):
+            for k in tail[j:]:
+                lines[k].drop("closing section")
+            return
 
 
 def _drop_lists(lines: list[Line], settings: CleanSettings) -> None:

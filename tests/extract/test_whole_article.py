@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 from scraper import extract_html
+from scraper.extract.lines import Line
+from scraper.extract.text import Meta, clean_lines
 
 SENTENCE = ("The council said on Tuesday that the new rules, drafted over two years with "
             "residents and businesses, would take effect in the spring, and that it "
@@ -269,3 +271,28 @@ def test_a_sibling_of_linked_teasers_in_the_articles_style_does_not_continue_it(
     got = paragraphs(html)
     assert numbered(got, "Body") == [1, 2, 3, 4, 5]
     assert not any(p.startswith("Other news") for p in got)
+
+
+
+def _cleaned(lines: list[Line]) -> list[str]:
+    return clean_lines(lines, Meta())
+
+
+def test_a_closing_label_followed_by_links_goes_and_one_followed_by_text_stays() -> None:
+    """The lines a page's region gives, after the article's last paragraph (an author's
+    bio, as pcmag's): "Read the latest from Ann Lee" and links to her other stories are a
+    box of other pages; "Qualified teams" and its plain items are the article's."""
+    body = [Line(f"Body paragraph {i}: {SENTENCE}", True) for i in range(1, 4)]
+    links = [Line("Read the latest from Ann Lee", True, role="heading")] + [
+        Line(f"Another headline about the town number {i}", True, role="item", linked=True)
+        for i in range(3)]
+    assert _cleaned(body + links) == [line.text for line in body]
+    # the links already gone: the heading alone heads nothing
+    assert _cleaned(body + links[:1]) == [line.text for line in body]
+    teams = [Line("Qualified teams", True, role="heading"),
+             Line("England (Group A): 10th appearance", True, role="item"),
+             Line("Spain (Group F): 11th appearance", True, role="item")]
+    assert _cleaned(body + teams)[-3:] == [line.text for line in teams]
+    # a question closing the article stays
+    question = [Line("What do you make of the new rules?", True)]
+    assert _cleaned(body + question)[-1] == question[0].text
