@@ -213,3 +213,27 @@ def test_french_quotes_are_not_a_breadcrumb() -> None:
     text = extract_html(html).text
     assert line in text
     assert "Accueil" not in text
+
+
+def test_closing_chrome_seen_on_news_and_blog_pages_goes() -> None:
+    """Lines that sites in German, English, Spanish and French close their articles with:
+    boxes of other pages, contact and login prompts, figure labels, calls to subscribe.
+    The article's paragraphs, and a paragraph that only mentions such words, stay."""
+    para = ("Die Stadtwerke haben am Dienstag mitgeteilt, dass die neuen Tarife ab dem "
+            "Frühjahr gelten, nachdem der Rat zwei Jahre lang mit Bürgern beraten hatte.")
+    mention = ("Wer Kontakt zur Verbraucherzentrale sucht, findet weitere Informationen zum "
+               "Thema in deren Beratungsstellen, sagte die Sprecherin.")
+    chrome = ["Weitere Artikel zum Thema", "Mehr von 1000things", "Empfohlene Beiträge",
+              "Kontakt:", "Zum Newsletter anmelden", "Diskutieren Sie mit uns",
+              "Abbildung 4: klassische Schwachschicht.", "Inhaltsverzeichnis",
+              "Subscribe now to our eNATION edition for the full story.",
+              "Read the latest from Matthew Humphries", "NOTAS RELACIONADAS", "Vos réactions"]
+    html = ("<html lang='de'><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
+            + "".join(f"<p>{para} ({i})</p>" for i in range(3))
+            + "".join(f"<p>{line}</p><p>{para} ({line[:12]})</p>" for line in chrome)
+            + f"<p>{mention}</p></article></body></html>")
+    kept = extract_html(html).text.split("\n\n")
+    assert kept.count(mention) == 1
+    assert sum(p.startswith("Die Stadtwerke") for p in kept) == 3 + len(chrome)
+    for line in chrome:
+        assert line not in kept
