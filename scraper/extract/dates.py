@@ -176,7 +176,7 @@ class VisibleDates:
             while (found := reader.find(text, end)) is not None:
                 if opening and found.start > 1:
                     break  # a paragraph's date counts only where it opens it
-                kind = _label_before(text[end:found.start], self._rules)
+                kind = label_before(text[end:found.start], self._rules)
                 end = found.end
                 value = found.value + _zone_after(text, found, self._rules.zones)
                 if not _plausible(datetime.fromisoformat(value), None, EARLIEST_WEB_YEAR) \
@@ -461,7 +461,7 @@ def _zone_after(text: str, found: FoundDate, zones: dict[str, str]) -> str:
     return zones.get(m.group(1).upper(), "") if m else ""
 
 
-def _label_before(prefix: str, rules: RuleSet) -> str:
+def label_before(prefix: str, rules: RuleSet) -> str:
     """"published" or "modified" when the words before a date end with (or hold, a name
     or a word between) such a label; "" when they hold none. The nearest label counts."""
     words = [m.start() for m in re.finditer(r"(?<!\S)\S", prefix)]
@@ -663,3 +663,11 @@ def find_date(text: str, languages: tuple[str, ...]) -> FoundDate | None:
     if not _ANY_YEAR.search(text):
         return None
     return _reader(languages).find(text)
+
+
+def date_among_words(text: str, rules: RuleSet, language: str | None = None) -> FoundDate | None:
+    """The first date named in `text` among other words (`find_date`, in the page's
+    language, the tables' date languages and the finder's), or None."""
+    if not _ANY_YEAR.search(text):
+        return None
+    return find_date(text, _languages(language, rules, FINDER_LANGUAGES))

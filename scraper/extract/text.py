@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from scraper.extract.authors import pick_authors
-from scraper.extract.dates import looks_like_date, parse_date_line
+from scraper.extract.dates import date_among_words, label_before, looks_like_date, parse_date_line
 from scraper.extract.language import detect_language
 from scraper.extract.lines import (
     Line,
@@ -120,6 +120,7 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     _drop_lists(lines, settings)
     if not find_title:
         _drop_closing_sections(lines)
+        _drop_dated_bylines(lines, rules, meta)
     if find_title:  # a text dump: the whole page (HTML lines come from its main block)
         first = _keep_article_span(lines)
         if first is not None:
@@ -170,6 +171,40 @@ def _apply_rules(lines: list[Line], rules: RuleSet, template: frozenset[str],
                 setattr(meta, date.kind, date.value)
             if date.site and meta.site is None:
                 meta.site = date.site  # "Kompas.com - 12/01/2024, 08:15 WIB"
+
+
+#: A byline or date line is at most this long; the article's prose starts and ends with
+#: sentences of at least `_MIN_PROSE_WORDS`.
+_MAX_DATED_WORDS = 12
+_MIN_PROSE_WORDS = 15
+
+
+def _drop_dated_bylines(lines: list[Line], rules: RuleSet, meta: Meta) -> None:
+    """Before the article's first sentence or after its last, a short line that names a
+    date among other words and reads as a byline is metadata: with a time ("24. März
+    2004, 19:49 | Genesis"), a bar, a byline prefix ("By Amelie Nishizawa Feb 8, 2020 5 min
+    read") or a date label ("Posted by ... on November 19, 2019"). List items (references,
+    a club's agenda) and embedded posts ("— The Senate (@NGRSenate) October 9, 2018") stay,
+    as do dated lines inside the article."""
+    kept = [i for i, line in enumerate(lines) if line.keep]
+    prose = [i for i in kept if word_count(lines[i].text) >= _MIN_PROSE_WORDS
+             and ends_sentence(lines[i].text)]
+    if not prose:
+        return
+    for i in kept:
+        if prose[0] < i < prose[-1]:
+            continue
+        line = lines[i]
+        text = line.text
+        if line.role == "item" or word_count(text) > _MAX_DATED_WORDS or "@" in text \
+                or (ends_sentence(text) and not text.endswith(":")):
+            continue
+        found = date_among_words(text, rules, meta.language_hint())
+        if found is None:
+            continue
+        if found.value[10:] or " | " in text or rules.author_prefix.match(text) \
+                or label_before(text[:found.start], rules):
+            line.drop("dated byline")
 
 
 def take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:

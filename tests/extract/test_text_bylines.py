@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper import clean_text
+from scraper import clean_text, extract_html
 from scraper.extract.rules import default_rules
 from scraper.extract.text import Meta, take_meta
 
@@ -68,3 +68,22 @@ def test_kompas_dateline_gives_the_date_and_the_site() -> None:
 ])
 def test_sentences_opening_like_a_byline_stay(line: str) -> None:
     assert line in clean_text(_dump(line), "x.txt").text
+
+
+def test_a_dated_byline_around_the_article_goes_and_dated_content_stays() -> None:
+    """Byline lines with a date among other words, before the first sentence or after the
+    last, are metadata; a reference list's items and an embedded post's attribution are
+    the article's, as is a dated line between its paragraphs."""
+    para = ("The council said on Tuesday that the new rules, drafted over two years with "
+            "residents, would take effect in the spring and be reviewed after a year.")
+    html = ("<html><body><article><h1>Council adopts new rules</h1>"
+            "<p>By Amelie Marie Nishizawa Feb 8, 2020 5 min read</p>"
+            f"<p>{para} (1)</p><p>Meeting of 5 March 2020 | Town hall</p><p>{para} (2)</p>"
+            "<blockquote><p>The vote is done.</p><p>— The Council (@TownCouncil) "
+            "February 7, 2020</p></blockquote>"
+            f"<p>{para} (3)</p><ul><li>Lee, Ann (22 June 2019). \"The old rules\"</li></ul>"
+            "<p>24. März 2004, 19:49 | Genesis</p></article></body></html>")
+    text = extract_html(html).text
+    assert "Nishizawa Feb 8" not in text and "19:49" not in text
+    for kept in ("Meeting of 5 March 2020", "(@TownCouncil) February 7, 2020", "Lee, Ann"):
+        assert kept in text
