@@ -227,7 +227,10 @@ def test_closing_chrome_seen_on_news_and_blog_pages_goes() -> None:
               "Kontakt:", "Zum Newsletter anmelden", "Diskutieren Sie mit uns",
               "Abbildung 4: klassische Schwachschicht.", "Inhaltsverzeichnis",
               "Subscribe now to our eNATION edition for the full story.",
-              "Read the latest from Matthew Humphries", "NOTAS RELACIONADAS", "Vos réactions"]
+              "Read the latest from Matthew Humphries", "NOTAS RELACIONADAS", "Vos réactions",
+              "Über den Autor", "Dieses Skript als PDF herunterladen",
+              "Anzeige, enthält Affiliate Links", "(Credit: Clayton Aldern / Grist)",
+              "Permalink https://p.dw.com/p/RPYx", "Vidéos sur le sujet"]
     html = ("<html lang='de'><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
             + "".join(f"<p>{para} ({i})</p>" for i in range(3))
             + "".join(f"<p>{line}</p><p>{para} ({line[:12]})</p>" for line in chrome)
