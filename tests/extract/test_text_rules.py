@@ -230,7 +230,11 @@ def test_closing_chrome_seen_on_news_and_blog_pages_goes() -> None:
               "Read the latest from Matthew Humphries", "NOTAS RELACIONADAS", "Vos réactions",
               "Über den Autor", "Dieses Skript als PDF herunterladen",
               "Anzeige, enthält Affiliate Links", "(Credit: Clayton Aldern / Grist)",
-              "Permalink https://p.dw.com/p/RPYx", "Vidéos sur le sujet"]
+              "Permalink https://p.dw.com/p/RPYx", "Vidéos sur le sujet",
+              "This post contains references to products from one or more of our advertisers.",
+              "Wir respektieren deine Privatsphäre und laden Inhalte von Twitter nur mit "
+              "deinem Einverständnis.",
+              "Les opinions exprimées dans les blogs n'engagent que leurs auteurs."]
     html = ("<html lang='de'><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
             + "".join(f"<p>{para} ({i})</p>" for i in range(3))
             + "".join(f"<p>{line}</p><p>{para} ({line[:12]})</p>" for line in chrome)
