@@ -234,7 +234,9 @@ def test_closing_chrome_seen_on_news_and_blog_pages_goes() -> None:
               "This post contains references to products from one or more of our advertisers.",
               "Wir respektieren deine Privatsphäre und laden Inhalte von Twitter nur mit "
               "deinem Einverständnis.",
-              "Les opinions exprimées dans les blogs n'engagent que leurs auteurs."]
+              "Les opinions exprimées dans les blogs n'engagent que leurs auteurs.",
+              "Weitere Tourentipps in Schweden", "Weitere Infos unter www.example.de.",
+              "Get the latest news straight to your phone with the Gazette app."]
     html = ("<html lang='de'><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
             + "".join(f"<p>{para} ({i})</p>" for i in range(3))
             + "".join(f"<p>{line}</p><p>{para} ({line[:12]})</p>" for line in chrome)
