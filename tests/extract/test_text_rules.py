@@ -237,7 +237,9 @@ def test_closing_chrome_seen_on_news_and_blog_pages_goes() -> None:
               "Les opinions exprimées dans les blogs n'engagent que leurs auteurs.",
               "Weitere Tourentipps in Schweden", "Weitere Infos unter www.example.de.",
               "Get the latest news straight to your phone with the Gazette app.",
-              "Quelle: Landesregierung", "Kommende Events"]
+              "Quelle: Landesregierung", "Kommende Events",
+              "Auskunft über vergangenes Wetter… mehr", "asked Feb 6, 2014 at 20:37",
+              "Alle Artikel zu unseren Recherchen"]
     html = ("<html lang='de'><body><article><h1>Neue Tarife ab dem Frühjahr</h1>"
             + "".join(f"<p>{para} ({i})</p>" for i in range(3))
             + "".join(f"<p>{line}</p><p>{para} ({line[:12]})</p>" for line in chrome)
