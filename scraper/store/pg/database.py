@@ -119,8 +119,7 @@ class Database:
                     cause = _scrub(_one_line(exc), self.url)
                 if deadline is None and retry:
                     deadline = now + self.retry_for
-                    log.warning("%s: the database went away (%s); retrying for up to %g s",
-                                self.name, cause, self.retry_for)
+                    self.warn_away(exc)
                 if not retry or now >= deadline:
                     # (not retried: the server was given up for already, after retry_for)
                     waited = f" for {self.retry_for:g} s"
@@ -134,6 +133,13 @@ class Database:
                                random.uniform(0.5, 1.0)))
             except psycopg.Error as exc:
                 raise StateError(f"{self.name}: cannot {doing}: {_one_line(exc)}") from exc
+
+    def warn_away(self, exc: BaseException) -> None:
+        """Say, once per lost connection, that the server went away (`exc`, without the
+        URL's password) and for how long the calls are retried: the one line a log shows
+        for an outage that was ridden out."""
+        log.warning("%s: the database went away (%s); retrying for up to %g s",
+                    self.name, _scrub(_one_line(exc), self.url), self.retry_for)
 
     def execute(self, sql: str, params: object = None, *, doing: str = "write the state",
                 retry: bool = True) -> None:

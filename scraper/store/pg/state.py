@@ -203,6 +203,7 @@ class PgState:
 
         psycopg = self.db._psycopg  # noqa: SLF001
         deadline = time.monotonic() + (0.0 if self.db.gone else self.settings.retry_for)
+        warned = False
         while True:
             try:
                 if self._held is None:
@@ -219,6 +220,10 @@ class PgState:
                 keys = self._keys
                 self._release(rollback=True)
                 self._keys = keys
+                if not warned and not self.db.gone:
+                    # (as every other call says it: a log must show the outage it rode out)
+                    self.db.warn_away(exc)
+                    warned = True
                 if time.monotonic() >= deadline:
                     self.db.gone = True
                     raise StateUnavailable(f"{self.db.name}: cannot read the state: the "
