@@ -59,8 +59,17 @@ def _served(net: newsnet.Network) -> int:
     return sum(len(site.server.times) for site in net.sites)
 
 
-def _check_network(net: newsnet.Network, records: list[dict]) -> None:
-    """Every URL once, one original per story, politeness by the sites' clocks."""
+#: How late the test servers may log a request after it arrived: a request is logged when
+#: its handler thread runs, which on a loaded 2-core machine lags its arrival. It matters
+#: where a host was freed by its worker's death rather than by the answer (a SIGKILLed
+#: worker's last request can be logged after the next worker's, reserved the delay after
+#: the death, arrived): CI saw a 42 ms gap there once. Two requests at once still fail.
+LOG_LAG = 0.06
+
+
+def _check_network(net: newsnet.Network, records: list[dict], lag: float = 0.0) -> None:
+    """Every URL once, one original per story, politeness by the sites' clocks (less
+    `lag`, the servers' logging lag, where a worker was killed)."""
     urls = [r["url"] for r in records]
     assert len(urls) == len(set(urls)), "a record twice"
     assert set(urls) == net.urls
@@ -71,7 +80,7 @@ def _check_network(net: newsnet.Network, records: list[dict]) -> None:
     for site in net.sites:
         starts = sorted(t for t, _ in site.server.times)
         gaps = [b - a for a, b in zip(starts, starts[1:])]
-        assert min(gaps) >= DELAY, (site.base, min(gaps))
+        assert min(gaps) >= DELAY - lag, (site.base, min(gaps))
 
 
 def test_three_workers_share_the_crawl_each_article_once_and_politely(
@@ -131,7 +140,7 @@ def test_a_killed_worker_and_a_restarted_database_lose_and_repeat_nothing(
     # request ended is freed only after the request's timeouts (or the holder's death,
     # seen on this machine), then the delay (an 8 ms gap in CI when a late heartbeat
     # freed it while its live holder's request was arriving)
-    _check_network(net, records)
+    _check_network(net, records, lag=LOG_LAG)
     assert run_cli("export", "--state", pg_url, "-o", str(part)).returncode == 0
     assert sorted(r["id"] for r in read_records(part)) == sorted(r["id"] for r in records)
 
