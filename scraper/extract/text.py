@@ -187,8 +187,7 @@ def _drop_dated_bylines(lines: list[Line], rules: RuleSet, meta: Meta) -> None:
     a club's agenda) and embedded posts ("— The Senate (@NGRSenate) October 9, 2018") stay,
     as do dated lines inside the article."""
     kept = [i for i, line in enumerate(lines) if line.keep]
-    prose = [i for i in kept if word_count(lines[i].text) >= _MIN_PROSE_WORDS
-             and ends_sentence(lines[i].text)]
+    prose = _sentences(lines, kept, _MIN_PROSE_WORDS)
     if not prose:
         return
     for i in kept:
@@ -280,6 +279,13 @@ def _drop_repeats(lines: list[Line], title: str) -> None:
             line.drop("title")
 
 
+def _sentences(lines: list[Line], kept: list[int], min_words: int) -> list[int]:
+    """Of the `kept` line indices, those of sentences of at least `min_words`: the span
+    of the article's prose, which the closing and byline rules look outside of."""
+    return [i for i in kept if word_count(lines[i].text) >= min_words
+            and ends_sentence(lines[i].text)]
+
+
 #: The article's last paragraph: a sentence of at least this many words.
 _MIN_CLOSING_PROSE_WORDS = 25
 #: A label opening a closing section ("Empfohlene Beiträge", "Read the latest from ...").
@@ -293,11 +299,10 @@ def _drop_closing_sections(lines: list[Line]) -> None:
     what follows go. A label followed by text stays (a list of the qualified teams, a
     test's scores, "Pros" and "Cons": the article's own)."""
     kept = [i for i, line in enumerate(lines) if line.keep]
-    last = max((i for i in kept if word_count(lines[i].text) >= _MIN_CLOSING_PROSE_WORDS
-                and ends_sentence(lines[i].text)), default=None)
-    if last is None:
+    prose = _sentences(lines, kept, _MIN_CLOSING_PROSE_WORDS)
+    if not prose:
         return
-    tail = [i for i in kept if i > last]
+    tail = [i for i in kept if i > prose[-1]]
     for j, i in enumerate(tail):
         line = lines[i]
         text = line.text
