@@ -72,8 +72,10 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
     blocks = text_blocks(soup)
 
     meta = Meta(title=_title(page, url))
-    lines = [Line(block.text, True, role=block.role, linked=block.link_density > _LINKED)
-             for block in main_blocks(blocks)]
+    kept = main_blocks(blocks)
+    twins = _twins(kept)
+    lines = [Line(block.text, True, role=block.role, linked=block.link_density > _LINKED,
+                  twin=i in twins) for i, block in enumerate(kept)]
     # One language guess per page, on the article's text before the rules: it reads the
     # date lines and goes into the record.
     language = detect_language(" ".join(line.text for line in lines)) or page.language
@@ -116,6 +118,22 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         tags=page.tags,
         warnings=warnings,
     )
+
+
+def _twins(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks that repeat an earlier block's text in an element of the
+    same tag and the same parent: the author's own repeats (a refrain, a chorus, test
+    pages), which stay. A page that prints its article twice, or a standfirst copied
+    into the body, repeats it in another parent."""
+    firsts: dict[str, set[tuple[int, str]]] = {}
+    found: set[int] = set()
+    for i, block in enumerate(blocks):
+        place = (id(block.container.parent), block.tag)
+        places = firsts.setdefault(block.text, set())
+        if place in places:
+            found.add(i)
+        places.add(place)
+    return found
 
 
 def _not_editors(names: list[str], editors: list[str]) -> list[str]:

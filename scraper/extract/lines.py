@@ -35,6 +35,9 @@ class Line:
     keep: bool = True
     role: str = "body"  # body | heading | item | row | title | list_header
     linked: bool = False  # most of its text is in links (HTML only)
+    # The same text as an earlier element of the same tag and parent (HTML only): the
+    # author's own repeat, which stays where other repeats go.
+    twin: bool = False
     why: str = ""  # the rule that dropped it, for debugging
     key: str = ""  # match_key(text), worked out once: every pass compares lines by it
 

@@ -134,7 +134,7 @@ def clean_lines(lines: list[Line], meta: Meta, *, settings: CleanSettings | None
     # only real headings do (a list item is never moved).
     movable = {l.text for l in kept if l.role == "heading" or (l.role == "body"
                                                                and is_heading(l.text))}
-    paragraphs = _dedupe(_join_datelines([l.text for l in kept]), movable)
+    paragraphs = _dedupe(_join_datelines(kept), movable)
     if paragraphs:
         paragraphs[-1] = rules.trailer.sub("", paragraphs[-1]).rstrip()
     return [p for p in paragraphs if p]
@@ -422,7 +422,8 @@ def _span_scores(lines: list[Line]) -> list[float]:
     seen: set[str] = set()
     pending = ""  # datelines waiting for their paragraph
     for line in lines:
-        repeat = line.key in seen and len(line.key.split()) >= MIN_REPEAT_WORDS
+        repeat = (line.key in seen and len(line.key.split()) >= MIN_REPEAT_WORDS
+                  and not line.twin)
         seen.add(line.key)
         if line.keep and is_dateline(line.text):
             pending = f"{pending} {line.text}".strip()
@@ -462,23 +463,25 @@ def _extend(lines: list[Line], scores: list[float], edge: int, step: int) -> int
     return reach
 
 
-def _join_datelines(paragraphs: list[str]) -> list[str]:
-    """Join a dateline ("Warta Ekonomi, Moskow -") to the paragraph it opens."""
-    joined: list[str] = []
+def _join_datelines(lines: list[Line]) -> list[tuple[str, bool]]:
+    """The lines' texts, a dateline ("Warta Ekonomi, Moskow -") joined to the paragraph it
+    opens; each with its line's `twin` flag."""
+    joined: list[tuple[str, bool]] = []
     pending = ""
-    for text in paragraphs:
-        if is_dateline(text):
-            pending = f"{pending} {text}".strip()
+    for line in lines:
+        if is_dateline(line.text):
+            pending = f"{pending} {line.text}".strip()
             continue
-        joined.append(f"{pending} {text}".strip() if pending else text)
+        joined.append((f"{pending} {line.text}".strip() if pending else line.text, line.twin))
         pending = ""
     if pending:
-        joined.append(pending)
+        joined.append((pending, False))
     return joined
 
 
-def _dedupe(paragraphs: list[str], movable: set[str]) -> list[str]:
-    """Keep each paragraph (MIN_REPEAT_WORDS or more) once, in first-seen order.
+def _dedupe(paragraphs: list[tuple[str, bool]], movable: set[str]) -> list[str]:
+    """Keep each paragraph (MIN_REPEAT_WORDS or more) once, in first-seen order, but for
+    those flagged as twins (the author's own repeats, `Line.twin`).
 
     A heading whose section repeats earlier text (a page that prints its article twice,
     the second time with sub-headings) moves to just before that text's first copy, so
@@ -489,11 +492,11 @@ def _dedupe(paragraphs: list[str], movable: set[str]) -> list[str]:
     seen: set[str] = set()
     first: dict[str, str] = {}  # key -> the kept paragraph text
     pending: str | None = None
-    for text in paragraphs:
+    for text, twin in paragraphs:
         key = match_key(text)
         if not key:
             continue
-        if key in seen and len(key.split()) >= MIN_REPEAT_WORDS:
+        if key in seen and len(key.split()) >= MIN_REPEAT_WORDS and not twin:
             if pending is not None and first[key] in out:
                 # At the very top a moved heading would read as the title: leave it out.
                 at = out.index(first[key])

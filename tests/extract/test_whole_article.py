@@ -296,3 +296,22 @@ def test_a_closing_label_followed_by_links_goes_and_one_followed_by_text_stays()
     # a question closing the article stays
     question = [Line("What do you make of the new rules?", True)]
     assert _cleaned(body + question)[-1] == question[0].text
+
+
+def test_a_paragraph_the_author_repeats_stays_and_a_standfirst_copied_into_the_body_does_not(
+        ) -> None:
+    standfirst = ("The town’s biggest change to planning in thirty years passed by a single "
+                  "vote after a night of debate.")
+    chorus = ("And still the river runs, and still the river sings, down to the sea where "
+              "all the rivers end.")
+    verses = [f"<p>Verse {i}: {SENTENCE}</p><p>{chorus}</p>" for i in range(1, 4)]
+    html = page("<article><header><h1>Council adopts new rules</h1>"
+                f"<div class='dek'>{standfirst}</div></header>"
+                f"<div class='article-body'><div class='abstract'>{standfirst}</div>"
+                f"{''.join(verses)}<h2>Coda</h2><p>{chorus}</p></div></article>{RELATED}")
+    got = paragraphs(html)
+    # Sibling paragraphs of one parent: the author's refrain, each copy in its place.
+    assert got.count(chorus) == 4
+    assert got.index("Coda") == len(got) - 2 and got[-1] == chorus
+    # The dek and its copy in the body sit in different parents: one copy.
+    assert got.count(standfirst) == 1 and got[0] == standfirst
