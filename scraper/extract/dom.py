@@ -236,6 +236,19 @@ def prune(index: dict[str, list[Tag]]) -> None:
         for tag in tags:
             if tag.attrs and is_hidden(tag) and not is_gone(tag):
                 tag.decompose()
+    for name in _INLINE_CAPTION_TAGS:
+        for tag in index.get(name, ()):
+            if tag.attrs and not is_gone(tag) and _CAPTION_CLASS.search(class_and_id(tag)) \
+                    and tag.find_parent("p") is not None:
+                tag.decompose()
+
+
+#: Inline elements that, named as a caption or a credit, set a photo's caption inside a
+#: paragraph of text (an image set inline before the lead): the caption goes, the
+#: paragraph stays.
+_INLINE_CAPTION_TAGS = ("span", "small", "em", "i", "cite")
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|attribution)s?(?:$|[\s_-])",
+                            re.IGNORECASE)
 
 
 def _figures_holding_text(index: dict[str, list[Tag]]) -> set[int]:

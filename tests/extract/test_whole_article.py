@@ -315,3 +315,16 @@ def test_a_paragraph_the_author_repeats_stays_and_a_standfirst_copied_into_the_b
     assert got.index("Coda") == len(got) - 2 and got[-1] == chorus
     # The dek and its copy in the body sit in different parents: one copy.
     assert got.count(standfirst) == 1 and got[0] == standfirst
+
+
+def test_a_photo_caption_set_inline_in_the_lead_paragraph_goes_and_the_lead_stays() -> None:
+    lead = ("Nintendo and Apple shocked the world earlier this year by announcing the "
+            "company's first game for phones, and now it has a date and a price.")
+    html = page("<article><h1>Council adopts new rules</h1><div class='article-body'>"
+                "<p><span class='storyimage'><span class='caption truncate'>"
+                "<span class='attribution'>© Provided by Example Wire</span> Photo/Agency"
+                f"</span></span> {lead}</p>{prose('Body', 4)}</div></article>")
+    got = paragraphs(html)
+    assert got[0] == lead
+    assert numbered(got, "Body") == [1, 2, 3, 4]
+    assert "Provided by" not in "\n".join(got)
