@@ -3,16 +3,24 @@ PgState inserts them (`Article.to_json()` lines)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from scraper.record import Article, build_article
+
+#: One extraction time for every record: the tests build a record again to compare with
+#: what was stored, and `build_article` stamps the clock (a second boundary between the
+#: two calls once failed test_to_a_stream_the_cursor_moves_too on CI).
+EXTRACTED_AT = "2024-03-05T10:00:00+00:00"
 
 
 def article(n: int, words: int = 40) -> Article:
     """A real record, told apart by `n`."""
     text = f"Berita nomor {n} dari Jakarta. " + " ".join(f"kata{i}" for i in range(words))
-    return build_article(source=f"https://news.example/{n}", text=text, title=f"Judul {n}",
-                         canonical_url=f"https://news.example/{n}", url=f"https://news.example/{n}")
+    record = build_article(source=f"https://news.example/{n}", text=text, title=f"Judul {n}",
+                           canonical_url=f"https://news.example/{n}",
+                           url=f"https://news.example/{n}")
+    return dataclasses.replace(record, extracted_at=EXTRACTED_AT)
 
 
 def migrated(url: str) -> None:
