@@ -245,10 +245,9 @@ def prune(index: dict[str, list[Tag]]) -> None:
 
 #: Inline elements that, named as a caption or a credit, set a photo's caption inside a
 #: paragraph of text (an image set inline before the lead): the caption goes, the
-#: paragraph stays.
+#: paragraph stays. (class_and_id is lower-cased.)
 _INLINE_CAPTION_TAGS = ("span", "small", "em", "i", "cite")
-_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|attribution)s?(?:$|[\s_-])",
-                            re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|attribution)s?(?:$|[\s_-])")
 
 
 def _figures_holding_text(index: dict[str, list[Tag]]) -> set[int]:

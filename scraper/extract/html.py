@@ -125,14 +125,13 @@ def _twins(blocks: list[Block]) -> set[int]:
     same tag and the same parent: the author's own repeats (a refrain, a chorus, test
     pages), which stay. A page that prints its article twice, or a standfirst copied
     into the body, repeats it in another parent."""
-    firsts: dict[str, set[tuple[int, str]]] = {}
+    seen: set[tuple[str, int, str]] = set()
     found: set[int] = set()
     for i, block in enumerate(blocks):
-        place = (id(block.container.parent), block.tag)
-        places = firsts.setdefault(block.text, set())
-        if place in places:
+        place = (block.text, id(block.container.parent), block.tag)
+        if place in seen:
             found.add(i)
-        places.add(place)
+        seen.add(place)
     return found
 
 
