@@ -279,3 +279,29 @@ def test_ad_labels_buttons_and_teaser_headers_inside_the_article_go() -> None:
             f"<p>{kalimat}</p><p>Iklan</p><p>{kalimat} Warga menyambut baik.</p>"
             "</article></body></html>")
     assert "Iklan" not in extract_html(page).text
+
+
+def test_leftovers_of_widgets_and_wire_footers_go() -> None:
+    """What themes and wires leave in the text: an unrendered WordPress shortcode, an
+    image's URL with its sizes (a data attribute leaked), Jetpack's slideshow notice, a
+    newsletter call, a lone "Tags" label, a wire's contact and reprint lines."""
+    para = ("The harbour authority on Tuesday approved a new ferry terminal on the east "
+            "pier, ending a review that began in 2022 and drew more than 3,000 comments.")
+    chrome = ['[button link="https://example.com/submit/" type="big"] Send us your story[/button]',
+              "https://example.com/wp-content/uploads/2018/10/pier.jpg 540 960 admin "
+              "https://example.com/pier/",
+              "This slideshow requires JavaScript.",
+              "There's plenty more where that came from. Sign up for The Morning Brief today "
+              "to get the free daily newsletter.",
+              "Tags",
+              "This copy is for your personal, non-commercial use only. To order copies, "
+              "visit www.example.com.",
+              "Write to Jane Doe at jane.doe@example.com"]
+    html = ("<html lang='en'><body><article><h1>Harbour approves terminal</h1>"
+            + "".join(f"<p>{para} ({i})</p><p>{line}</p>" for i, line in enumerate(chrome))
+            + "</article></body></html>")
+    text = extract_html(html).text
+    assert all(f"3,000 comments. ({i})" in text for i in range(len(chrome)))
+    for gone in ("Send us", "pier.jpg", "slideshow", "newsletter", "Tags", "non-commercial",
+                 "jane.doe"):
+        assert gone not in text
