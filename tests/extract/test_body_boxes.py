@@ -119,6 +119,20 @@ def test_an_authors_box_named_in_german_goes() -> None:
     assert "Body paragraph 6:" in text and "covered the council" not in text
 
 
+def test_a_comment_box_named_in_spanish_or_indonesian_goes() -> None:
+    # "comentarios" and "komentar" have one m: "comment" does not find them. The box's
+    # notice reads as prose, and sits inside the article's container.
+    for name in ("texto-comentarios", "kolom-komentar"):
+        html = page("<article><h1>Council adopts new rules</h1>"
+                    f"<div class='text'>{prose('Body', 6)}"
+                    f"<div class='{name}'><p>Comments published are the sole responsibility "
+                    "of their authors, who may face legal consequences for what they post "
+                    "here.</p><p>Log in with your account to comment.</p></div>"
+                    "</div></article>")
+        text = extract_html(html).text
+        assert "Body paragraph 6:" in text and "sole responsibility" not in text, name
+
+
 def test_a_heading_with_nothing_of_the_article_after_it_goes() -> None:
     # "Tags" over a list of links, "About the author" over a bio box: the list and the
     # box go, and so does the heading that titled them; a sub-heading inside stays.
