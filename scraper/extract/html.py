@@ -41,6 +41,11 @@ _MIN_HINT_SHARE = 0.5
 _MAX_BYLINE_CHARS = 120
 #: More byline blocks than this near the top are bylines of a list of other stories.
 _MAX_BYLINE_BLOCKS = 2
+#: Captions of at least this many words each tell a story (shorter ones name a photo, or
+#: are a teaser's headline); when together they have at least `_MIN_GALLERY_WORDS` and
+#: more words than the page's text, the page is a photo gallery and they are its text.
+_MIN_TOLD_CAPTION_WORDS = 12
+_MIN_GALLERY_WORDS = 150
 
 
 def extract_html(html: str | bytes, url: str | None = None, *, source: str | None = None,
@@ -86,10 +91,12 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         # or, for a photo story, in its captions. And where the structured articleBody
         # is far longer than what the page's markup gave, the markup hid the article.
         fallback = page.body_hint.split("\n") if page.body_hint else captions
-        lines = [Line(tidy(text), True) for text in fallback if tidy(text)]
-        language = language or detect_language(" ".join(l.text for l in lines))
-        body = "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
-                                       language=language))
+        language = language or detect_language(" ".join(fallback))
+        body = _cleaned(fallback, meta, settings, rules, language)
+    elif told := _told_by_captions(captions, body):
+        # A photo gallery: its captions tell the story the short text above them opens.
+        body = "\n\n".join(filter(None, (body, _cleaned(told, meta, settings, rules,
+                                                          language))))
     if not body:
         warnings.append("no article text found")
     structured = normalise_date(page.published, languages=rules.date_languages)
@@ -118,6 +125,21 @@ def extract_html(html: str | bytes, url: str | None = None, *, source: str | Non
         tags=page.tags,
         warnings=warnings,
     )
+
+
+def _cleaned(texts: list[str], meta: Meta, settings: CleanSettings | None, rules: RuleSet,
+             language: str | None) -> str:
+    """`texts` (structured data's paragraphs, captions) cleaned as the page's lines are."""
+    lines = [Line(tidy(text), True) for text in texts if tidy(text)]
+    return "\n\n".join(clean_lines(lines, meta, settings=settings, rules=rules,
+                                   language=language))
+
+
+def _told_by_captions(captions: list[str], body: str) -> list[str]:
+    """The captions that tell a photo gallery's story, when they say more than `body`."""
+    told = [c for c in captions if len(c.split()) >= _MIN_TOLD_CAPTION_WORDS]
+    words = sum(len(c.split()) for c in told)
+    return told if words >= _MIN_GALLERY_WORDS and words > len(body.split()) else []
 
 
 def _twins(blocks: list[Block]) -> set[int]:

@@ -328,3 +328,29 @@ def test_a_photo_caption_set_inline_in_the_lead_paragraph_goes_and_the_lead_stay
     assert got[0] == lead
     assert numbered(got, "Body") == [1, 2, 3, 4]
     assert "Provided by" not in "\n".join(got)
+
+
+def test_a_photo_gallerys_captions_are_its_text_and_a_storys_captions_are_not() -> None:
+    # A gallery opens with a short text; each slide's caption tells its part. On a story
+    # the captions name the photos, and teaser cards' captions are headlines: both stay out.
+    slides = "".join(
+        f"<figure class='slide'><h2>{i}. Costume {i}</h2><img src='/{i}.jpg'>"
+        f"<figcaption><p>Slide {i} tells: with a bowler hat, a set of false lashes and an "
+        "all-white outfit you can dress as a film's antihero in ten minutes.</p>"
+        "</figcaption></figure>" for i in range(1, 9))
+    gallery = page("<article><h1>Cheap homemade costumes</h1><div class='post-content'>"
+                   "<p>Cheap and easy costumes are all that matter this year, and these "
+                   "ideas can be made at the very last minute.</p></div>"
+                   f"<div class='gallery'>{slides}</div></article>")
+    got = paragraphs(gallery)
+    assert got[0].startswith("Cheap and easy costumes")
+    assert [p.split(" tells")[0] for p in got[1:]] == [f"Slide {i}" for i in range(1, 9)]
+
+    photo = ("<figure><img src='/a.jpg'><figcaption>The harbour at dawn, seen from the new "
+             "terminal on the east pier that the council approved</figcaption></figure>")
+    cards = "".join(f"<a href='/s{i}'><figure><img src='/{i}.jpg'><figcaption>Another story "
+                    f"about the town number {i}</figcaption></figure></a>" for i in range(12))
+    text = extract_html(page(f"<article><h1>Council adopts new rules</h1>{photo}"
+                             f"{prose('Body', 4)}</article><div>{cards}</div>")).text
+    assert "Body paragraph 4:" in text
+    assert "harbour at dawn" not in text and "Another story" not in text
