@@ -40,6 +40,9 @@ _STRONG = re.compile(
     r"cookie|consent|footer|breadcrumb|navbar|menu|recommend|trending|popular|most-?read|"
     r"promo|advert|sponsor|banner|signup|sign-up|popup|byline|author|autor|caption|credit|"
     r"tag-?list|keywords|baca-?juga|lihat-?juga|terkait|rekomendasi|read-?also")
+#: The quote that embeds a social network's post: a box named as furniture (a share bar,
+#: a video box) that holds one holds a post the article quotes.
+_EMBEDDED_POST = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed")
 #: Layout modifiers that name a sidebar or menu beside the box, not the box itself
 #: ("cb-sidebar-right", "has-sidebar", "with-menu").
 _LAYOUT = re.compile(r"(?:sidebar|menu)[-_]?(?:left|right|on|off|open|closed)\b|"
@@ -152,7 +155,10 @@ def furniture_level(tag: Tag) -> int:
         return max(1, _names_level(names)) if names else 1
     if not names or tag.name in ("html", "body"):
         return 0
-    return _names_level(names)
+    level = _names_level(names)
+    if level in (1, 2) and tag.find("blockquote", class_=_EMBEDDED_POST) is not None:
+        return 0  # a post quoted from a social network ("social-embed", "video-container")
+    return level
 
 
 @lru_cache(maxsize=4096)

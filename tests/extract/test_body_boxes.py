@@ -176,3 +176,21 @@ def test_label_lines_over_the_article_go_and_a_dateline_stays() -> None:
     got = extract_html(html).text.split("\n\n")
     assert got[0].startswith("Springfield - Body paragraph 1:")
     assert not any(p in ("Town & Country", "5 min read") for p in got)
+
+
+def test_a_post_embedded_in_a_box_named_social_or_video_stays_and_a_share_bar_goes() -> None:
+    # News sites quote reactions as embedded posts, in boxes their CMS names for what the
+    # embed is ("social-media-embed", "video-container"): the post is the article's.
+    def tweet(n: int) -> str:
+        return ("<blockquote class='twitter-tweet'><p>Reader " f"{n} posted: yes this is real "
+                "and yes the state spent nearly half a million dollars on it.</p>— Reader "
+                f"{n} (@reader{n}) November 18, 2019</blockquote>")
+    html = page("<article><h1>Council adopts new rules</h1>"
+                f"<div class='entry-content'>{prose('Body', 3)}"
+                f"<div class='social-media-embed'>{tweet(1)}</div>{prose('Middle', 2)}"
+                f"<div class='video-container'>{tweet(2)}</div>{prose('Tail', 2)}"
+                "<div class='social-share'><p>Share this story on Facebook, on X or by "
+                "e-mail with your friends and family today.</p></div></div></article>")
+    text = extract_html(html).text
+    assert "Reader 1 posted" in text and "Reader 2 posted" in text
+    assert "Tail paragraph 2:" in text and "Share this story" not in text
