@@ -222,15 +222,20 @@ def take_meta(text: str, rules: RuleSet, meta: Meta) -> bool:
 
 
 def _drop_echoes(lines: list[Line]) -> None:
-    """Drop truncated copies: "Putin Keukeuh Tuntut..." beside "Putin Keukeuh Tuntut Jaminan"."""
+    """Drop truncated copies: "Putin Keukeuh Tuntut..." beside "Putin Keukeuh Tuntut
+    Jaminan", and pull quotes cut from a paragraph ("... dari sejumlah korban ...")."""
     for line in lines:
-        if not line.keep or not line.text.endswith(_ELLIPSIS):
+        text = line.text
+        if not line.keep or not text.endswith(_ELLIPSIS):
             continue
-        stem = line.text.rstrip(".… ")
+        quoted = text.lstrip(" \"“”'‘’").startswith(_ELLIPSIS)
+        stem = text.strip(".… \"“”'‘’")
         stem_key = match_key(stem)
         if len(stem) < _MIN_ECHO_CHARS or not stem_key:
             continue
-        if any(other.key != line.key and other.key.startswith(stem_key) for other in lines):
+        if any(other.key != line.key and (f" {stem_key}" in f" {other.key}" if quoted
+                                           else other.key.startswith(stem_key))
+               for other in lines):
             line.drop("echo")
 
 

@@ -115,6 +115,21 @@ def test_truncated_echoes_of_other_lines_go() -> None:
     ]
 
 
+def test_a_pull_quote_cut_from_a_paragraph_goes_and_the_paragraph_stays() -> None:
+    para = ("Polisi menyebut praktik itu mengkhawatirkan, mengingat dari sejumlah korban "
+            "tertangkap tangan beroperasi di hotel merupakan remaja yang masih muda.")
+    prose = ("Kepolisian daerah menggelar razia di sejumlah hotel pada Sabtu malam dan "
+             "menemukan beberapa pelanggaran izin usaha yang kini sedang diperiksa.")
+    html = ("<html lang='id'><body><article><h1>Prostitusi merambah pelajar</h1>"
+            "<blockquote class='pullquote'>... mengingat dari sejumlah korban tertangkap "
+            f"tangan beroperasi di hotel ...</blockquote><p>{prose}</p><p>{para}</p>"
+            f"<p>{prose} Razia akan dilanjutkan.</p>"
+            "<p>... dan razia serupa akan digelar di kota lain ...</p></article></body></html>")
+    got = extract_html(html).text.split("\n\n")
+    assert para in got and not any(p.startswith("... mengingat") for p in got)
+    assert "... dan razia serupa akan digelar di kota lain ..." in got  # quotes nothing here
+
+
 def test_hard_wrapped_dump_is_unwrapped() -> None:
     paragraph = ("The committee met on Monday to discuss the budget for the coming year and "
                  "agreed to publish a draft by the end of the month, after a long debate "
