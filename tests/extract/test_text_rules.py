@@ -270,7 +270,8 @@ def test_ad_labels_buttons_and_teaser_headers_inside_the_article_go() -> None:
     """Labels left where an ad or a teaser box sat between paragraphs ("Advert",
     "ADVERTISING", Indonesian "Iklan", a "Read More" button, WordPress's unfilled
     "%d bloggers like this:"), and teaser headers with the headlines under them
-    ("DON'T MISS", "More:", "More Great WIRED Stories"). The paragraphs stay."""
+    ("DON'T MISS", "More:", "Keep Reading", "More Great WIRED Stories"). The paragraphs
+    stay."""
     para = ("The harbour authority on Tuesday approved a new ferry terminal on the east "
             "pier, ending a review that began in 2022 and drew more than 3,000 comments.")
     teasers = "".join(f"<li><a href='/s{i}'>{t}</a></li>" for i, t in enumerate(
@@ -281,11 +282,12 @@ def test_ad_labels_buttons_and_teaser_headers_inside_the_article_go() -> None:
             f"<p>{para} (3)</p><p><a href='/more'>Read More</a></p><p>{para} (4)</p>"
             f"<p>DON'T MISS</p><ul>{teasers}</ul><p>{para} (5)</p>"
             f"<p>More:</p><ul>{teasers}</ul><p>{para} (6)</p>"
+            f"<p>Keep Reading</p><ul>{teasers}</ul><p>{para} (7)</p>"
             "<p>%d bloggers like this:</p>"
             f"<h3>More Great WIRED Stories</h3><ul>{teasers}</ul></article></body></html>")
     text = extract_html(html).text
-    assert all(f"3,000 comments. ({i})" in text for i in range(1, 7))
-    for chrome in ("Advert", "ADVERTISING", "Read More", "MISS", "More:", "bloggers",
+    assert all(f"3,000 comments. ({i})" in text for i in range(1, 8))
+    for chrome in ("Advert", "ADVERTISING", "Read More", "MISS", "More:", "Keep", "bloggers",
                    "WIRED", "Council delays", "bike lanes"):
         assert chrome not in text
     kalimat = ("Pemerintah kota menyetujui pembangunan terminal feri baru di dermaga timur "
