@@ -144,16 +144,22 @@ def _told_by_captions(captions: list[str], body: str) -> list[str]:
 
 def _twins(blocks: list[Block]) -> set[int]:
     """Indexes of the blocks that repeat an earlier block's text in an element of the
-    same tag and the same parent: the author's own repeats (a refrain, a chorus, test
-    pages), which stay. A page that prints its article twice, or a standfirst copied
-    into the body, repeats it in another parent."""
-    seen: set[tuple[str, int, str]] = set()
+    same tag, under the same parent or under a parent of the same kind (tag and class)
+    beside it: the author's own repeats (a refrain, a chorus, a line closing each part,
+    each embedded post's attribution), which stay. A page that prints its article twice
+    (for two layouts), or a standfirst copied into the body, repeats it in a parent of
+    another kind."""
+    seen: set[tuple] = set()
     found: set[int] = set()
     for i, block in enumerate(blocks):
-        place = (block.text, id(block.container.parent), block.tag)
-        if place in seen:
+        parent = block.container.parent
+        places = [(block.text, block.tag, id(parent))]
+        if parent is not None and parent.parent is not None:
+            places.append((block.text, block.tag, id(parent.parent), parent.name,
+                           parent.get("class") or ""))
+        if any(place in seen for place in places):
             found.add(i)
-        seen.add(place)
+        seen.update(places)
     return found
 
 

@@ -354,3 +354,24 @@ def test_a_photo_gallerys_captions_are_its_text_and_a_storys_captions_are_not() 
                              f"{prose('Body', 4)}</article><div>{cards}</div>")).text
     assert "Body paragraph 4:" in text
     assert "harbour at dawn" not in text and "Another story" not in text
+
+
+def test_a_paragraph_repeated_in_sibling_parts_of_one_kind_stays_and_a_second_copy_does_not(
+        ) -> None:
+    # Two parts of the article set alike (<div> beside <div>, <section class="part"> beside
+    # its twin) each end on the same line: the author's repeat. A page printing its article
+    # twice, for two layouts, sets each copy in a wrapper of its own kind: one copy.
+    refrain = ("Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia "
+               "deserunt mollit anim id est laborum.")
+    parts = "".join(f"<section class='part'><h2>Part {i}</h2>{prose(f'Part{i}', 2)}"
+                    f"<p>{refrain}</p></section>" for i in (1, 2))
+    got = paragraphs(page(f"<article><h1>Council adopts new rules</h1>{parts}</article>"))
+    assert got.count(refrain) == 2
+    assert got.index(refrain) < got.index("Part 2") < len(got) - 1 and got[-1] == refrain
+
+    body = prose("Body", 4)
+    twice = page("<article><h1>Council adopts new rules</h1>"
+                 f"<div class='story-desktop'>{body}</div><div class='story-mobile'>{body}"
+                 "</div></article>")
+    got = paragraphs(twice)
+    assert numbered(got, "Body") == [1, 2, 3, 4]
