@@ -13,6 +13,8 @@
    container, unless it outscores that many times over and is not another story.
 5. A page with next to no prose outside its comment boxes (a forum thread, a live
    commentary) has its text in them.
+6. A page with no prose at all and next to no text says only that text (outside links,
+   comments and sidebars).
 """
 
 from __future__ import annotations
@@ -129,6 +131,8 @@ MAX_HEADLINE_DEFICIT = 8
 #: comments and sidebars is the article instead.
 FALLBACK_CHARS = 1500
 FALLBACK_SHARE = 0.3
+#: A page with no prose and less text than this (characters) outside links says only that.
+MAX_BARE_TEXT = 200
 #: A page with less prose than this (characters) outside comment boxes has its text in
 #: them, when they hold `FALLBACK_CHARS` of it and most of the page's.
 MAX_BARE_PROSE = 300
@@ -218,6 +222,12 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     kept_prose = sum(len(b.text) for b, k in zip(blocks, kept) if k)
     if kept_prose < FALLBACK_CHARS and kept_prose < FALLBACK_SHARE * page_prose:
         kept = votes
+    if not page_prose and sum(len(b.text) - b.link_chars for b in blocks) < MAX_BARE_TEXT:
+        # Not one paragraph on the page, and next to no text: what text it has outside
+        # links, comments and sidebars is all it says ("Test", a one-line notice).
+        kept = [b.link_density <= MAX_LINK_DENSITY and not any(
+                    tree.furniture(k, tree.page_chars, weakest=2) for k in chain)
+                for b, chain in zip(blocks, tree.chains)]
     if page_prose < MAX_BARE_PROSE:
         # Next to no prose outside comment boxes (a forum thread, a live match's
         # commentary): the prose of the boxes named for comments is the page's text,

@@ -65,6 +65,21 @@ def test_pages_without_an_article_give_empty_text_and_a_warning(page: bytes) -> 
     assert article.word_count == 0
 
 
+@pytest.mark.parametrize("body, text", [
+    ("Test", "Test"),
+    ("<div class='notice'><p>Office closed today.</p></div>"
+     "<ul class='menu'><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul>",
+     "Office closed today."),
+    ("<p>Office closed today.</p><div class='sidebar'><p>Weather: sunny</p></div>",
+     "Office closed today."),
+])
+def test_a_page_with_no_paragraph_and_next_to_no_text_gives_that_text(body: str,
+                                                                      text: str) -> None:
+    # Not one block long enough to be prose: its text outside links and sidebars is all
+    # the page says (Readability's test page "Test"), not "no article text found".
+    assert extract_html(f"<html><body>{body}</body></html>").text == text
+
+
 def test_no_body_element_still_extracts() -> None:
     page = "<p>" + "A paragraph with no html, head or body around it, written plainly. " * 4 + "</p>"
     assert "no html, head or body" in extract_html(page).text
