@@ -34,7 +34,8 @@ from scraper.extract.dom import class_and_id
 #: Always furniture, whatever its size: nothing in a comment thread is the article.
 #: ("commented" and "commentary" describe the article itself, not a thread; Spanish and
 #: Indonesian write "comentarios", "komentar".)
-_ALWAYS = re.compile(r"comment(?!ed|ary|ator)|comentario|komentar|disqus|respond|replies|reply-?form")
+_ALWAYS = re.compile(
+    r"comment(?!ed|ary|ator)|comentario|komentar|disqus|respond|replies|reply-?form")
 #: Furniture unless the box holds half the page's text (then it is a layout wrapper such
 #: as "content-with-sidebar").
 _STRONG = re.compile(

@@ -67,8 +67,8 @@ def test_pages_without_an_article_give_empty_text_and_a_warning(page: bytes) -> 
 
 @pytest.mark.parametrize("body, text", [
     ("Test", "Test"),
-    ("<div class='notice'><p>Office closed today.</p></div>"
-     "<ul class='menu'><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul>",
+    (("<div class='notice'><p>Office closed today.</p></div><ul class='menu'>"
+      "<li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul>"),
      "Office closed today."),
     ("<p>Office closed today.</p><div class='sidebar'><p>Weather: sunny</p></div>",
      "Office closed today."),

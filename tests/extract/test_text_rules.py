@@ -305,14 +305,14 @@ def test_leftovers_of_widgets_and_wire_footers_go() -> None:
     para = ("The harbour authority on Tuesday approved a new ferry terminal on the east "
             "pier, ending a review that began in 2022 and drew more than 3,000 comments.")
     chrome = ['[button link="https://example.com/submit/" type="big"] Send us your story[/button]',
-              "https://example.com/wp-content/uploads/2018/10/pier.jpg 540 960 admin "
-              "https://example.com/pier/",
+              ("https://example.com/wp-content/uploads/2018/10/pier.jpg 540 960 admin "
+               "https://example.com/pier/"),
               "This slideshow requires JavaScript.",
-              "There's plenty more where that came from. Sign up for The Morning Brief today "
-              "to get the free daily newsletter.",
+              ("There's plenty more where that came from. Sign up for The Morning Brief "
+               "today to get the free daily newsletter."),
               "Tags",
-              "This copy is for your personal, non-commercial use only. To order copies, "
-              "visit www.example.com.",
+              ("This copy is for your personal, non-commercial use only. To order copies, "
+               "visit www.example.com."),
               "Write to Jane Doe at jane.doe@example.com"]
     html = ("<html lang='en'><body><article><h1>Harbour approves terminal</h1>"
             + "".join(f"<p>{para} ({i})</p><p>{line}</p>" for i, line in enumerate(chrome))
