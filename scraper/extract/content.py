@@ -226,9 +226,7 @@ def main_blocks(blocks: list[Block]) -> list[Block]:
     if not page_prose and sum(len(b.text) - b.link_chars for b in blocks) < MAX_BARE_TEXT:
         # Not one paragraph on the page, and next to no text: what text it has outside
         # links, comments and sidebars is all it says ("Test", a one-line notice).
-        kept = [b.link_density <= MAX_LINK_DENSITY and not any(
-                    tree.furniture(k, tree.page_chars, weakest=2) for k in chain)
-                for b, chain in zip(blocks, tree.chains)]
+        kept = [tree.votes_for(b, chain, min_chars=1) for b, chain in zip(blocks, tree.chains)]
     if page_prose < MAX_BARE_PROSE:
         # Next to no prose outside comment boxes (a forum thread, a live match's
         # commentary): the prose of the boxes named for comments is the page's text,
@@ -449,10 +447,12 @@ class _Tree:
         return self.level[key] == 3 or (self.total[key] < 0.5 * region_chars
                                         and self.prose[key] < MAX_FURNITURE_PROSE)
 
-    def votes_for(self, block: Block, chain: list[int]) -> bool:
-        """Is the block prose outside comments and sidebars (one that votes)?"""
+    def votes_for(self, block: Block, chain: list[int],
+                  min_chars: int = MIN_VOTING_CHARS) -> bool:
+        """Is the block prose outside comments and sidebars (one that votes)? `min_chars`
+        of text that is not a link make it prose."""
         content = len(block.text) - block.link_chars
-        if content < MIN_VOTING_CHARS or block.link_density > MAX_LINK_DENSITY:
+        if content < min_chars or block.link_density > MAX_LINK_DENSITY:
             return False
         return not any(self.furniture(key, self.page_chars, weakest=2) for key in chain)
 
